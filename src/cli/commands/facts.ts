@@ -1,0 +1,31 @@
+import { gatherFacts } from '../../facts/gather.js';
+import { one } from '../args.js';
+import type { Command } from '../command.js';
+import { openTarget } from '../../targets/select.js';
+
+function flatten(value: unknown, prefix = ''): [string, string][] {
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  return [[prefix, String(value)]];
+}
+
+// rig facts: what the target machine is.
+export const command: Command = {
+  summary: 'print what the target machine is',
+  usage: `Usage: rig facts [--json] [--target TARGET]
+
+Print the facts recipes are planned with (os, arch, cpus, memory, root/sudo, container,
+GPUs and driver, CUDA toolkit, python3), gathered on the target by one read-only script.
+rig facts --json > box.json records them for rig plan --facts box.json.`,
+  flags: { json: { type: 'boolean' }, target: { type: 'string' } },
+  async run(args) {
+    const target = await openTarget(one(args.values.target));
+    try {
+      const facts = await gatherFacts(target);
+      if (args.values.json) process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
+      else for (const [k, v] of flatten(facts)) process.stdout.write(`${k}: ${v}\n`);
+      return 0;
+    } finally {
+      await target.close();
+    }
+  },
+};

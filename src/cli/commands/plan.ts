@@ -1,0 +1,36 @@
+import { planJson, renderPlanText } from '../../report/plan-text.js';
+import { probePlan } from '../../run/probe.js';
+import { unprobedStatus } from '../../run/status.js';
+import type { Command } from '../command.js';
+import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
+import { openSession } from '../session.js';
+
+// rig plan: the dry run.
+export const command: Command = {
+  summary: 'dry run: what would run, in order, and why',
+  usage: `Usage: rig plan RECIPE… [flags]
+
+Show, without changing anything, what rig apply would do: each recipe in dependency
+order with its status (satisfied, missing, wrong version, skipped and why), and every
+command that would run. Checks run read-only on the target unless --no-probe.
+
+Flags:
+  --json                    print the plan as JSON
+  --no-probe                run no checks; list every command as if nothing were installed
+${PLAN_FLAGS_HELP}`,
+  flags: { ...PLAN_FLAGS, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
+  async run(args) {
+    const session = await openSession(args, 'plan');
+    try {
+      const { plan, target } = session;
+      const statuses = args.values['no-probe']
+        ? new Map(plan.recipes.map((r) => [r.id, unprobedStatus(r)]))
+        : await probePlan(plan, target, session.secrets);
+      const out = args.values.json ? JSON.stringify(planJson(plan, statuses, target.name), null, 2) : renderPlanText(plan, statuses, target.name);
+      process.stdout.write(`${out}\n`);
+      return 0;
+    } finally {
+      await session.target.close();
+    }
+  },
+};

@@ -1,0 +1,17 @@
+import { recipeJsonSchema } from '../../recipe/json-schema.js';
+import type { Command } from '../command.js';
+
+// rig schema: the JSON Schema of recipe files.
+export const command: Command = {
+  summary: 'print the JSON Schema of recipe files',
+  usage: `Usage: rig schema
+
+Print the JSON Schema of recipe files, generated from the same schema rig validates with.
+Editors use it through the first line of a recipe:
+  # yaml-language-server: $schema=../schema/recipe.schema.json`,
+  flags: {},
+  async run() {
+    process.stdout.write(`${JSON.stringify(recipeJsonSchema(), null, 2)}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+// A mistake the user can fix (bad recipe, bad flag): printed as one line, exit code 2.
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly where?: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+
+  // The one line shown to the user: "file:line:col: message" or just the message.
+  get line(): string {
+    return this.where && !this.message.startsWith(this.where) ? `${this.where}: ${this.message}` : this.message;
+  }
+}
+
+// Several user errors found in one pass (e.g. `rig validate`); each is printed on its own line.
+export class UserErrors extends Error {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.line).join('\n'));
+    this.name = 'UserErrors';
+  }
+}
+
+// The failure was already reported to the user; just exit with this code.
+export class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = 'ExitError';
+  }
+}

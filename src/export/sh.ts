@@ -1,0 +1,43 @@
+import { describeFacts } from '../facts/parse.js';
+import type { Plan } from '../plan/types.js';
+import { fetchScript } from '../steps/download.js';
+import { envPrelude } from '../steps/prelude.js';
+import { shq } from '../shell/quote.js';
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+}
+
+// A standalone bash script of a plan: every step behind the same guard rig uses; secrets read from the environment.
+export function exportSh(plan: Plan, version: string, argv: string): string {
+  const prelude = envPrelude(plan.facts);
+  const out = [
+    '#!/usr/bin/env bash',
+    `# Written by rig ${version}: rig ${argv}`,
+    `# Rendered for: ${describeFacts(plan.facts)}`,
+    '# Each step runs only when its guard says it is not done yet, so running this again is safe.',
+    'set -euo pipefail',
+  ];
+  const secrets = [...new Set(plan.recipes.filter((r) => !r.skip).flatMap((r) => r.secretEnvs))];
+  for (const env of secrets) out.push(`: "\${${env}:?set ${env} (a secret param) in the environment}"`);
+  out.push(prelude);
+  for (const r of plan.recipes) {
+    out.push('', `# ── ${r.id}: ${r.summary}`);
+    if (r.skip) {
+      out.push(`# skipped: ${r.skip}`);
+      continue;
+    }
+    if (!r.steps.length) out.push('# (a stack: nothing of its own to run)');
+    r.steps.forEach((s, i) => {
+      out.push(`echo ${shq(`==> ${r.id} [${i + 1}/${r.steps.length}] ${s.title}`)}`);
+      const body = s.fetch ? `${fetchScript(s.fetch)}\n${s.script}` : s.script;
+      if (s.guard && !s.fetch) out.push(`if ! { ${s.guard}; } >/dev/null 2>&1; then (`, indent(body), ') fi');
+      else if (s.guard) out.push('(', indent(`${fetchScript(s.fetch!)}\nif { ${s.guard}; } >/dev/null 2>&1; then rm -f "$RIG_FILE"; exit 0; fi\n${s.script}`), ')');
+      else out.push('(', indent(body), ')');
+      if (s.kind === 'env') out.push(prelude);
+    });
+    for (const v of r.verify) out.push(v.script);
+  }
+  out.push('', 'echo "==> done"', '');
+  return out.join('\n');
+}

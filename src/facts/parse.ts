@@ -1,0 +1,42 @@
+import type { Facts } from './types.js';
+
+// Turn the facts script's key=value lines into Facts.
+export function parseFacts(output: string): Facts {
+  const values = new Map<string, string>();
+  const gpus: string[][] = [];
+  for (const line of output.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1).trim();
+    if (key === 'gpu') gpus.push(value.split(',').map((s) => s.trim()));
+    else values.set(key, value);
+  }
+  const get = (key: string) => values.get(key) ?? '';
+  const arch = get('arch');
+  return {
+    os: { id: get('os.id'), version: get('os.version'), codename: get('os.codename'), like: get('os.like'), name: get('os.name') },
+    arch,
+    debArch: get('debArch') || ({ x86_64: 'amd64', aarch64: 'arm64' } as Record<string, string>)[arch] || arch,
+    cpus: Number(get('cpus')) || 1,
+    memoryMb: Number(get('memoryMb')) || 0,
+    user: get('user'),
+    home: get('home'),
+    root: get('root') === 'true',
+    sudo: get('sudo') === 'true',
+    container: get('container') === 'true',
+    gpu: { count: gpus.length, names: gpus.map((g) => g[0]).join('; '), driver: gpus[0]?.[1] ?? '' },
+    cuda: get('cuda'),
+    python3: get('python3'),
+    envDir: get('envDir'),
+    stateDir: get('stateDir'),
+  };
+}
+
+// A one-line description of a machine: "debian 12 (bookworm), x86_64, 2 cpus, no GPU".
+export function describeFacts(f: Facts): string {
+  const os = `${f.os.id || 'unknown os'} ${f.os.version}${f.os.codename ? ` (${f.os.codename})` : ''}`.trim();
+  const gpu = f.gpu.count ? `${f.gpu.count} GPU${f.gpu.count > 1 ? 's' : ''} (driver ${f.gpu.driver})` : 'no GPU';
+  const cuda = f.cuda ? `, CUDA ${f.cuda}` : '';
+  return `${os}, ${f.arch}, ${f.cpus} cpus, ${gpu}${cuda}${f.container ? ', in a container' : ''}`;
+}

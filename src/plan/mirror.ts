@@ -1,0 +1,65 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError, UserErrors } from '../errors.js';
+import { BUILTIN_RECIPES } from '../recipe/catalog.js';
+import { parseYaml } from '../recipe/parse-yaml.js';
+import { zodErrors } from '../recipe/zod-errors.js';
+import { closest } from '../text/suggest.js';
+import { MIRROR_KEYS } from './mirror-keys.js';
+
+// A mirror profile: values for templates (mirror.pip, …) and URL prefixes rewritten in every plan.
+export interface Mirror {
+  name: string;
+  values: Record<string, string>;
+  rewrites: { from: string; to: string }[];
+}
+
+const profileSchema = z.strictObject({
+  name: z.string(),
+  summary: z.string().optional(),
+  source: z.string().optional().meta({ description: 'where these URLs are documented' }),
+  values: z.partialRecord(z.enum(MIRROR_KEYS as [string, ...string[]]), z.string()).optional(),
+  rewrite: z.array(z.strictObject({ from: z.string().url(), to: z.string().url() })).optional(),
+});
+
+// The directory of built-in mirror profiles.
+export const MIRRORS_DIR = join(BUILTIN_RECIPES, 'data', 'mirrors');
+
+// No mirror: every value empty, no rewrites.
+export const NO_MIRROR: Mirror = { name: '', values: Object.fromEntries(MIRROR_KEYS.map((k) => [k, ''])), rewrites: [] };
+
+function fromProfile(text: string, file: string): Mirror {
+  const { data, positions } = parseYaml(text, file);
+  const result = profileSchema.safeParse(data);
+  if (!result.success) throw new UserErrors(zodErrors(result.error, profileSchema, data, positions));
+  const values: Record<string, string> = { ...NO_MIRROR.values, ...result.data.values, name: result.data.name };
+  if (values.pip && !values.pipHost) values.pipHost = new URL(values.pip).hostname;
+  return { name: result.data.name, values, rewrites: result.data.rewrite ?? [] };
+}
+
+// Names of the built-in mirror profiles.
+export function mirrorNames(): string[] {
+  return existsSync(MIRRORS_DIR) ? readdirSync(MIRRORS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort() : [];
+}
+
+// Load --mirror: a built-in profile name, a profile file, or a bare pip index URL.
+export function loadMirror(spec: string): Mirror {
+  if (/^https?:\/\//.test(spec)) {
+    const pip = spec.replace(/\/+$/, '');
+    return { name: 'custom', values: { ...NO_MIRROR.values, name: 'custom', pip, pipHost: new URL(pip).hostname }, rewrites: [] };
+  }
+  const builtin = join(MIRRORS_DIR, `${spec}.yaml`);
+  const file = /^[a-z0-9-]+$/.test(spec) ? builtin : spec;
+  if (!existsSync(file)) {
+    const near = closest(spec, mirrorNames());
+    throw new UserError(`--mirror ${spec}: no such mirror profile${near.length ? ` (did you mean "${near[0]}"?)` : `; built-in: ${mirrorNames().join(', ')}`}`, '--mirror');
+  }
+  return fromProfile(readFileSync(file, 'utf8'), file);
+}
+
+// Rewrite a URL through the mirror's prefixes (the longest matching prefix wins).
+export function rewriteUrl(mirror: Mirror, url: string): string {
+  const rule = mirror.rewrites.filter((r) => url.startsWith(r.from)).sort((a, b) => b.from.length - a.from.length)[0];
+  return rule ? rule.to + url.slice(rule.from.length) : url;
+}

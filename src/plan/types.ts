@@ -1,0 +1,43 @@
+import type { Facts } from '../facts/types.js';
+import type { RenderedStep } from '../steps/types.js';
+import type { Wants } from '../version/wants.js';
+import type { Mirror } from './mirror.js';
+import type { ParamSet, ParamValue } from './params.js';
+
+// What the user asked for: recipes, --set flags, and a mirror.
+export interface PlanRequest {
+  names: string[];
+  sets: ParamSet[];
+  mirror: Mirror;
+}
+
+// A recipe's check, rendered for this target.
+export interface PlannedCheck {
+  script: string;
+  pattern?: RegExp;
+  wants?: Wants;
+}
+
+// One recipe instance in the plan, fully rendered.
+export interface PlannedRecipe {
+  id: string;
+  name: string;
+  file: string;
+  summary: string;
+  params: Record<string, ParamValue>;
+  requires: string[];
+  skip?: string;
+  check?: PlannedCheck;
+  steps: RenderedStep[];
+  verify: { script: string; expect?: RegExp }[];
+  hints: { match: RegExp; say: string }[];
+  notes: string[];
+  secretEnvs: string[];
+}
+
+// The ordered list of recipe instances for a request on one target: dependencies first.
+export interface Plan {
+  request: PlanRequest;
+  facts: Facts;
+  recipes: PlannedRecipe[];
+}

@@ -1,0 +1,37 @@
+import type { Facts } from '../facts/types.js';
+import type { WhenInput } from '../recipe/schema.js';
+import { parseWants } from '../version/wants.js';
+import type { ParamValue } from './params.js';
+
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const words = (values: unknown[]) => values.map(String).join(' or ');
+
+// Why `when` does not hold on these facts and params, or undefined when it holds.
+export function whenFails(when: WhenInput | undefined, facts: Facts, params: Record<string, ParamValue>): string | undefined {
+  if (!when) return undefined;
+  if (when.os !== undefined) {
+    const ids = [facts.os.id, ...facts.os.like.split(/\s+/)];
+    if (!list(when.os).some((os) => ids.includes(os))) return `needs os ${words(list(when.os))} (this is ${facts.os.id || 'unknown'})`;
+  }
+  if (when.version !== undefined && !parseWants(when.version).test(facts.os.version)) {
+    return `needs os version ${when.version} (this is ${facts.os.id} ${facts.os.version || 'unknown'})`;
+  }
+  if (when.codename !== undefined && !list(when.codename).includes(facts.os.codename)) {
+    return `needs ${words(list(when.codename))} (this is ${facts.os.codename || 'unknown'})`;
+  }
+  if (when.arch !== undefined && !list(when.arch).some((a) => a === facts.arch || a === facts.debArch)) {
+    return `needs arch ${words(list(when.arch))} (this is ${facts.arch})`;
+  }
+  if (when.gpu !== undefined && when.gpu !== facts.gpu.count > 0) {
+    return when.gpu ? 'needs an NVIDIA GPU (none found)' : `only where there is no GPU (found ${facts.gpu.names})`;
+  }
+  if (when.container !== undefined && when.container !== facts.container) {
+    return when.container ? 'only inside a container' : 'not inside a container';
+  }
+  if (when.root !== undefined && when.root !== facts.root) return when.root ? 'needs root' : 'only when not root';
+  for (const [name, wanted] of Object.entries(when.params ?? {})) {
+    const value = String(params[name]);
+    if (!list(wanted).map(String).includes(value)) return `only when ${name} is ${words(list(wanted))} (it is ${value})`;
+  }
+  return undefined;
+}

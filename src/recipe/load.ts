@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { UserError, UserErrors } from '../errors.js';
+import { didYouMean } from '../text/suggest.js';
+import { parseWants, WantsError } from '../version/wants.js';
+import { checkParams } from './check-params.js';
+import { checkTemplates } from './check-templates.js';
+import type { Param, Recipe, Requirement, Step } from './model.js';
+import { parseYaml } from './parse-yaml.js';
+import { recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
+import type { KeyPath } from './source.js';
+import { hasPlaceholders } from './template.js';
+import { zodErrors } from './zod-errors.js';
+
+type At = (path: KeyPath) => string;
+
+const PATH_KEYS = ['file', 'to', 'extract', 'dir', 'venv', 'cwd', 'creates'];
+
+function compileRegex(source: string, path: KeyPath, at: At, errors: UserError[]): RegExp | undefined {
+  try {
+    return new RegExp(source, 'm');
+  } catch (err) {
+    errors.push(new UserError(`${pathText(path)}: bad regex: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, at(path)));
+    return undefined;
+  }
+}
+
+function pathText(path: KeyPath): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('');
+}
+
+function checkWants(text: string, path: KeyPath, at: At, errors: UserError[]): void {
+  if (hasPlaceholders(text)) return;
+  try {
+    parseWants(text);
+  } catch (err) {
+    if (!(err instanceof WantsError)) throw err;
+    errors.push(new UserError(`${pathText(path)}: bad version range: ${err.message}`, at(path)));
+  }
+}
+
+function checkWhen(when: WhenInput | undefined, path: KeyPath, params: Record<string, Param>, at: At, errors: UserError[]): void {
+  if (!when) return;
+  if (when.version !== undefined) checkWants(when.version, [...path, 'version'], at, errors);
+  for (const name of Object.keys(when.params ?? {})) {
+    if (!(name in params)) errors.push(new UserError(`${pathText([...path, 'params', name])}: unknown param "${name}"${didYouMean(name, Object.keys(params))}`, at([...path, 'params', name])));
+  }
+}
+
+function stepKindOf(raw: unknown, path: KeyPath, at: At, errors: UserError[]): boolean {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return true;
+  const keys = Object.keys(raw);
+  const kinds = keys.filter((k) => (STEP_KINDS as string[]).includes(k));
+  if (kinds.length === 1) return true;
+  if (kinds.length > 1) errors.push(new UserError(`${pathText(path)}: a step has one kind, found ${kinds.join(' and ')}`, at(path)));
+  else {
+    const guess = keys.map((k) => didYouMean(k, STEP_KINDS)).find(Boolean) ?? '';
+    errors.push(new UserError(`${pathText(path)}: a step needs one of ${STEP_KINDS.join(', ')}${guess}`, at(path)));
+  }
+  return false;
+}
+
+function toStep(spec: StepInput, index: number, at: At, params: Record<string, Param>, errors: UserError[], warnings: string[]): Step {
+  const kind = STEP_KINDS.find((k) => k in spec)!;
+  const path = ['steps', index];
+  const where = at(path);
+  const fail = (message: string, key?: string) => errors.push(new UserError(`${pathText(key ? [...path, key] : path)}: ${message}`, at(key ? [...path, key] : path)));
+  checkWhen(spec.when, [...path, 'when'], params, at, errors);
+  if ('download' in spec) {
+    if ((spec.to === undefined) === (spec.extract === undefined)) fail('a download needs exactly one of "to" (a file) or "extract" (a directory)');
+    if (spec.strip !== undefined && spec.extract === undefined) fail('"strip" only applies with "extract"', 'strip');
+    if (spec.sha256 === undefined && !spec.insecure) fail('a download needs sha256 (a digest, or { from: URL of a checksum file }); write insecure: true to allow an unverified download');
+    if (spec.sha256 === undefined && spec.insecure) warnings.push(`${where}: warning: ${pathText(path)}: download is not verified (insecure: true)`);
+  }
+  if ('file' in spec && (spec.content === undefined) === (spec.line === undefined)) fail('a file step needs exactly one of "content" or "line"');
+  for (const key of PATH_KEYS) {
+    const value = (spec as Record<string, unknown>)[key];
+    if (typeof value === 'string' && !hasPlaceholders(value) && !/^(\/|~\/|~$)/.test(value)) fail(`"${value}" must be an absolute path (or start with ~/)`, key);
+  }
+  if ('env' in spec && !spec.env.path?.length && !Object.keys({ ...spec.env.prepend, ...spec.env.vars }).length) fail('an env step needs "path", "prepend" or "vars"', 'env');
+  if ('run' in spec && spec.creates === undefined && spec.unless === undefined) {
+    warnings.push(`${where}: warning: ${pathText(path)}: run step has no guard (creates: or unless:), so it runs again whenever the recipe is applied`);
+  }
+  return { kind, spec, index, where } as Step;
+}
+
+function toRequirement(raw: NonNullable<RecipeInput['requires']>[number], index: number, at: At): Requirement {
+  const where = at(['requires', index]);
+  return typeof raw === 'string' ? { recipe: raw, with: {}, where } : { recipe: raw.recipe, with: raw.with ?? {}, where };
+}
+
+// Build the recipe model from validated input, collecting every semantic error.
+function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
+  const errors: UserError[] = [];
+  const warnings: string[] = [];
+  const expected = basename(file, extname(file));
+  if (input.name !== expected) errors.push(new UserError(`name: "${input.name}" must match the file name "${expected}"`, at(['name'])));
+  const params = checkParams(input, at, errors);
+  checkWhen(input.when, ['when'], params, at, errors);
+  checkTemplates(input, params, at, errors);
+  let check: Recipe['check'];
+  if (input.check) {
+    check = { ...input.check, where: at(['check']) };
+    if (input.check.version !== undefined) {
+      const pattern = compileRegex(input.check.version, ['check', 'version'], at, errors);
+      if (pattern) check.pattern = pattern;
+    }
+    if (input.check.wants !== undefined) checkWants(input.check.wants, ['check', 'wants'], at, errors);
+  }
+  const steps = (input.steps ?? []).map((s, i) => toStep(s, i, at, params, errors, warnings));
+  const envSteps = steps.filter((s) => s.kind === 'env');
+  if (envSteps.length > 1) errors.push(new UserError(`steps[${envSteps[1]!.index}]: one env step per recipe (it owns one profile file); merge them`, envSteps[1]!.where));
+  if (steps.length && !check) warnings.push(`${at([])}: warning: recipe has steps but no check; rig decides from the step guards alone`);
+  const verify = (input.verify ?? []).map((v, i) => {
+    const spec = typeof v === 'string' ? { run: v } : v;
+    const expect = spec.expect === undefined ? undefined : compileRegex(spec.expect, ['verify', i, 'expect'], at, errors);
+    return expect ? { run: spec.run, expect } : { run: spec.run };
+  });
+  const hints = (input.hints ?? []).flatMap((h, i) => {
+    const match = compileRegex(h.match, ['hints', i, 'match'], at, errors);
+    return match ? [{ match, say: h.say }] : [];
+  });
+  if (errors.length) throw new UserErrors(errors);
+  const recipe: Recipe = {
+    name: input.name,
+    summary: input.summary,
+    file,
+    params,
+    requires: (input.requires ?? []).map((r, i) => toRequirement(r, i, at)),
+    steps,
+    verify,
+    hints,
+    warnings,
+    at,
+  };
+  if (input.when) recipe.when = input.when;
+  if (check) recipe.check = check;
+  return recipe;
+}
+
+// Parse and validate recipe text; every problem is a UserError naming file:line:col and the key path.
+export function parseRecipe(text: string, file: string): Recipe {
+  const { data, positions } = parseYaml(text, file);
+  const at: At = (path) => positions.at(path);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError('a recipe is a mapping with name, summary, steps…', positions.at([]));
+  }
+  const kindErrors: UserError[] = [];
+  const rawSteps = (data as { steps?: unknown }).steps;
+  const badSteps = Array.isArray(rawSteps) ? rawSteps.flatMap((s, i) => (stepKindOf(s, ['steps', i], at, kindErrors) ? [] : [`steps[${i}]`])) : [];
+  const result = recipeSchema.safeParse(data);
+  if (!result.success) {
+    const others = zodErrors(result.error, recipeSchema, data, positions).filter((e) => !badSteps.some((p) => e.message.startsWith(p)));
+    throw new UserErrors([...kindErrors, ...others]);
+  }
+  if (kindErrors.length) throw new UserErrors(kindErrors);
+  return toRecipe(result.data, file, at);
+}
+
+// Read and validate one recipe file.
+export function loadRecipe(file: string): Recipe {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read recipe: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
+  }
+  return parseRecipe(text, file);
+}

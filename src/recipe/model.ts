@@ -1,0 +1,46 @@
+import type { CheckInput, Scalar, StepKind, StepSpec, WhenInput } from './schema.js';
+import type { KeyPath } from './source.js';
+
+// A param after its type was settled.
+export interface Param {
+  name: string;
+  type: 'string' | 'enum' | 'bool' | 'int';
+  default?: Scalar;
+  values?: string[];
+  secret: boolean;
+  description?: string;
+}
+
+// A dependency on another recipe, optionally with params for it.
+export interface Requirement {
+  recipe: string;
+  with: Record<string, Scalar>;
+  where: string;
+}
+
+// One typed step, with the position it was written at.
+export type Step = {
+  [K in StepKind]: { kind: K; spec: StepSpec<K>; index: number; where: string };
+}[StepKind];
+
+// A loaded, validated recipe.
+export interface Recipe {
+  name: string;
+  summary: string;
+  file: string;
+  params: Record<string, Param>;
+  requires: Requirement[];
+  when?: WhenInput;
+  check?: CheckInput & { pattern?: RegExp; where: string };
+  steps: Step[];
+  verify: { run: string; expect?: RegExp }[];
+  hints: { match: RegExp; say: string }[];
+  warnings: string[];
+  // "file:line:col" of a key path in the recipe file.
+  at(path: KeyPath): string;
+}
+
+// Is this recipe only a list of other recipes?
+export function isStack(recipe: Recipe): boolean {
+  return recipe.steps.length === 0 && !recipe.check;
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a name is lowercase letters, digits, ".", "_" or "-"');
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]);
+
+// A typed input of a recipe; `type` defaults to the type of `default` (or enum when `values` is given).
+export const paramSchema = z
+  .strictObject({
+    type: z.enum(['string', 'enum', 'bool', 'int']).optional(),
+    default: scalar.optional(),
+    values: z.array(z.string()).min(1).optional(),
+    secret: z.boolean().optional(),
+    description: z.string().optional(),
+  })
+  .meta({ description: 'A typed input with a default; set with --set recipe.param=value' });
+
+// Matchers on the target's facts (and on params); every given field must match.
+export const whenSchema = z
+  .strictObject({
+    os: oneOrMany(z.string()).optional().meta({ description: 'os id: ubuntu, debian, …' }),
+    version: z.string().optional().meta({ description: 'os version range, e.g. ">=22.04"' }),
+    codename: oneOrMany(z.string()).optional(),
+    arch: oneOrMany(z.string()).optional().meta({ description: 'x86_64, aarch64' }),
+    gpu: z.boolean().optional().meta({ description: 'an NVIDIA GPU is present' }),
+    container: z.boolean().optional(),
+    root: z.boolean().optional(),
+    params: z.record(z.string(), oneOrMany(scalar)).optional().meta({ description: 'param name → value(s)' }),
+  })
+  .meta({ description: 'Run only where every matcher holds' });
+
+// A read-only command whose output tells the installed version.
+export const checkSchema = z.strictObject({
+  run: z.string().meta({ description: 'read-only shell command; exit 0 means installed' }),
+  version: z.string().optional().meta({ description: 'regex with a (?<version>…) group applied to the output' }),
+  wants: z.string().optional().meta({ description: 'exact version or semver-style range, e.g. ">=3.20"' }),
+});
+
+const stepCommon = {
+  name: z.string().optional().meta({ description: 'title shown while the step runs' }),
+  when: whenSchema.optional(),
+  root: z.boolean().optional().meta({ description: 'needs root (sudo when not root)' }),
+  timeout: z.number().positive().optional().meta({ description: 'seconds' }),
+  retries: z.number().int().min(0).optional(),
+};
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+const aptStep = z.strictObject({
+  apt: z.array(z.string()).min(1).meta({ description: 'Debian/Ubuntu packages; only missing ones are installed' }),
+  update: z.enum(['auto', 'always', 'never']).optional(),
+  ...stepCommon,
+});
+
+const pipStep = z.strictObject({
+  pip: z.array(z.string()).min(1).meta({ description: 'requirements, e.g. "torch==2.3.0"' }),
+  python: z.string().optional().meta({ description: 'interpreter (default python3)' }),
+  venv: z.string().optional().meta({ description: 'virtualenv directory, created when missing' }),
+  index: z.string().optional().meta({ description: 'index URL (--index-url)' }),
+  extraIndex: z.array(z.string()).optional(),
+  findLinks: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional().meta({ description: 'extra pip install arguments' }),
+  ...stepCommon,
+});
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'sha256 is 64 hex digits');
+const downloadStep = z.strictObject({
+  download: z.string().meta({ description: 'URL' }),
+  sha256: z.union([sha256, z.strictObject({ from: z.string() })]).optional(),
+  insecure: z.boolean().optional().meta({ description: 'allow a download without sha256' }),
+  to: z.string().optional().meta({ description: 'destination file' }),
+  extract: z.string().optional().meta({ description: 'directory to unpack the archive into' }),
+  strip: z.number().int().min(0).optional(),
+  mode: z.string().regex(/^0?[0-7]{3,4}$/).optional(),
+  ...stepCommon,
+});
+
+const fileStep = z.strictObject({
+  file: z.string().meta({ description: 'path' }),
+  content: z.string().optional(),
+  line: z.string().optional().meta({ description: 'a line the file must contain' }),
+  mode: z.string().regex(/^0?[0-7]{3,4}$/, 'mode is octal, e.g. "0644"').optional(),
+  ...stepCommon,
+});
+
+const envStep = z.strictObject({
+  env: z.strictObject({
+    path: z.array(z.string()).optional().meta({ description: 'directories put in front of PATH' }),
+    prepend: z.record(envName, z.array(z.string())).optional().meta({ description: 'directories put in front of other path lists, e.g. LD_LIBRARY_PATH' }),
+    vars: z.record(envName, z.string()).optional(),
+  }),
+  ...stepCommon,
+});
+
+const gitStep = z.strictObject({
+  git: z.string().meta({ description: 'repository URL' }),
+  dir: z.string(),
+  ref: z.string().optional().meta({ description: 'branch, tag or commit' }),
+  recursive: z.boolean().optional(),
+  depth: z.number().int().positive().optional(),
+  ...stepCommon,
+});
+
+const runStep = z.strictObject({
+  run: z.string().meta({ description: 'shell command (bash)' }),
+  creates: z.string().optional().meta({ description: 'skip when this path exists' }),
+  unless: z.string().optional().meta({ description: 'skip when this command succeeds' }),
+  cwd: z.string().optional(),
+  environment: z.record(envName, z.string()).optional(),
+  ...stepCommon,
+});
+
+// Each step kind, by the key that names it.
+export const stepSchemas = {
+  apt: aptStep,
+  pip: pipStep,
+  download: downloadStep,
+  file: fileStep,
+  env: envStep,
+  git: gitStep,
+  run: runStep,
+} as const;
+
+// The name of a step kind (the key that names it in YAML).
+export type StepKind = keyof typeof stepSchemas;
+
+// The kind names, in the order the docs list them.
+export const STEP_KINDS = Object.keys(stepSchemas) as StepKind[];
+
+// A step as written, whichever its kind.
+export const stepSchema = z.union([aptStep, pipStep, downloadStep, fileStep, envStep, gitStep, runStep]);
+
+const requireSchema = z.union([
+  name,
+  z.strictObject({ recipe: name, with: z.record(z.string(), scalar).optional() }),
+]);
+
+const verifySchema = z.union([
+  z.string(),
+  z.strictObject({ run: z.string(), expect: z.string().optional().meta({ description: 'regex the output must match' }) }),
+]);
+
+// A whole recipe file.
+export const recipeSchema = z
+  .strictObject({
+    name,
+    summary: z.string(),
+    params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a param name is lowercase letters, digits and "_"'), paramSchema).optional(),
+    requires: z.array(requireSchema).optional(),
+    when: whenSchema.optional(),
+    check: checkSchema.optional(),
+    steps: z.array(stepSchema).optional(),
+    verify: z.array(verifySchema).optional(),
+    hints: z.array(z.strictObject({ match: z.string(), say: z.string() })).optional(),
+  })
+  .meta({ title: 'rig recipe', description: 'One installable thing: how to check it and how to install it' });
+
+// Types of the recipe as written in YAML.
+export type RecipeInput = z.infer<typeof recipeSchema>;
+export type ParamInput = z.infer<typeof paramSchema>;
+export type WhenInput = z.infer<typeof whenSchema>;
+export type CheckInput = z.infer<typeof checkSchema>;
+export type StepInput = z.infer<typeof stepSchema>;
+export type Scalar = z.infer<typeof scalar>;
+export type StepSpec<K extends StepKind> = z.infer<(typeof stepSchemas)[K]>;

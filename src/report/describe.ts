@@ -1,0 +1,19 @@
+import type { RecipeStatus } from '../run/status.js';
+
+// The one-character mark for a recipe state.
+export const MARK: Record<RecipeStatus['state'], string> = {
+  satisfied: '✓',
+  missing: '+',
+  wrong: '~',
+  skipped: '-',
+  unchecked: '?',
+  stack: '·',
+};
+
+// "satisfied: found 3.25.1, wants >=3.20" and the like.
+export function describeStatus(status: RecipeStatus): string {
+  const word = { satisfied: 'satisfied', missing: 'missing', wrong: 'wrong version', skipped: 'skipped', unchecked: 'unchecked', stack: 'stack' }[status.state];
+  if (status.state === 'stack') return status.detail;
+  if (status.state === 'missing' && status.detail.startsWith('not installed')) return status.detail;
+  return `${word}: ${status.detail}`;
+}

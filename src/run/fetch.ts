@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+// Download progress: bytes received so far and the total when the server says it.
+export type Progress = (received: number, total: number | undefined) => void;
+
+// A download that failed in a way worth retrying (network, 5xx) or not (4xx, checksum mismatch).
+export class FetchError extends Error {
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+  }
+}
+
+async function get(url: string, signal?: AbortSignal): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'follow', ...(signal ? { signal } : {}) });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new FetchError(`${url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, true);
+  }
+  if (!res.ok || !res.body) throw new FetchError(`${url}: HTTP ${res.status} ${res.statusText}`, res.status >= 500 || res.status === 429);
+  return res;
+}
+
+// Read a checksum file and return the sha256 listed for `fileName` (or its only digest).
+export async function fetchChecksum(url: string, fileName: string, signal?: AbortSignal): Promise<string> {
+  const text = await (await get(url, signal)).text();
+  const rows = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((r) => /^[0-9a-f]{64}$/i.test(r[0] ?? ''));
+  const row = rows.find((r) => r[1]?.replace(/^\*/, '') === fileName) ?? (rows.length === 1 ? rows[0] : undefined);
+  if (!row) throw new FetchError(`${url}: no sha256 listed for ${fileName}`, false);
+  return row[0]!.toLowerCase();
+}
+
+// Fetch a URL into a content-addressed cache (by sha256), verifying the digest; a cached copy is reused.
+export async function fetchToCache(url: string, sha256: string | undefined, cacheDir: string, onProgress?: Progress, signal?: AbortSignal): Promise<{ path: string; sha256: string }> {
+  await mkdir(cacheDir, { recursive: true });
+  if (sha256) {
+    const cached = join(cacheDir, sha256);
+    if (await stat(cached).then((s) => s.isFile(), () => false)) return { path: cached, sha256 };
+  }
+  const res = await get(url, signal);
+  const total = Number(res.headers.get('content-length')) || undefined;
+  const tmp = join(cacheDir, `.partial-${randomBytes(6).toString('hex')}`);
+  const hash = createHash('sha256');
+  let received = 0;
+  let lastReport = 0;
+  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  body.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    received += chunk.length;
+    const now = Date.now();
+    if (now - lastReport > 200) {
+      lastReport = now;
+      onProgress?.(received, total);
+    }
+  });
+  try {
+    await pipeline(body, createWriteStream(tmp), ...(signal ? [{ signal }] : []));
+  } catch (err) {
+    await rm(tmp, { force: true });
+    if (signal?.aborted) throw err;
+    throw new FetchError(`${url}: connection lost after ${received} bytes (${(err as Error).message})`, true);
+  }
+  if (total !== undefined && received !== total) {
+    await rm(tmp, { force: true });
+    throw new FetchError(`${url}: got ${received} of ${total} bytes`, true);
+  }
+  onProgress?.(received, total);
+  const digest = hash.digest('hex');
+  if (sha256 && digest !== sha256) {
+    await rm(tmp, { force: true });
+    throw new FetchError(`${url}: sha256 mismatch: got ${digest}, wanted ${sha256}`, false);
+  }
+  const path = join(cacheDir, digest);
+  await rename(tmp, path);
+  return { path, sha256: digest };
+}

@@ -1,0 +1,13 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// Where rig keeps logs and its download cache on this machine: $RIG_STATE_DIR, else $XDG_STATE_HOME/rig, else ~/.local/state/rig.
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RIG_STATE_DIR) return env.RIG_STATE_DIR;
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'rig');
+}
+
+// A new directory name for one run's logs: runs/2026-11-29T17-53-24-123Z-<pid>.
+export function runLogDir(base: string, now = new Date()): string {
+  return join(base, 'runs', `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+}

@@ -1,0 +1,55 @@
+import { rewriteUrl } from '../plan/mirror.js';
+import type { StepSpec } from '../recipe/schema.js';
+import { shjoin, shq } from '../shell/quote.js';
+import { targetPath } from './paths.js';
+import type { KindRender, RenderContext } from './types.js';
+
+// Exit 0 when every requirement given as an argument is installed at a matching version.
+const SATISFIED_PY = [
+  'import sys',
+  'from importlib.metadata import version, PackageNotFoundError',
+  'try:',
+  '    from packaging.requirements import Requirement',
+  'except ImportError:',
+  '    from pip._vendor.packaging.requirements import Requirement',
+  'for arg in sys.argv[1:]:',
+  '    req = Requirement(arg)',
+  '    try:',
+  '        found = version(req.name)',
+  '    except PackageNotFoundError:',
+  '        sys.exit(1)',
+  '    if not req.specifier.contains(found, prereleases=True):',
+  '        sys.exit(1)',
+].join('\n');
+
+function hostOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' ? u.hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// pip: installs requirements into an interpreter or a venv (created when missing) unless all are satisfied.
+export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender {
+  const reqs = spec.pip.map((r) => ctx.data(r));
+  const venv = spec.venv === undefined ? undefined : targetPath(ctx.data(spec.venv), ctx.facts);
+  const python = venv ? `${venv}/bin/python` : ctx.data(spec.python ?? 'python3');
+  const index = spec.index !== undefined ? rewriteUrl(ctx.mirror, ctx.data(spec.index)) : ctx.mirror.values.pip || undefined;
+  const extra = (spec.extraIndex ?? []).map((u) => rewriteUrl(ctx.mirror, ctx.data(u)));
+  const links = (spec.findLinks ?? []).map((u) => rewriteUrl(ctx.mirror, ctx.data(u)));
+  const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
+  if (index) args.push('--index-url', index);
+  for (const u of extra) args.push('--extra-index-url', u);
+  for (const u of links) args.push('--find-links', u);
+  const hosts = new Set([index, ...extra, ...links].flatMap((u) => (u ? [hostOf(u)] : [])).filter((h): h is string => !!h));
+  if (index && index === ctx.mirror.values.pip && ctx.mirror.values.pipHost) hosts.add(ctx.mirror.values.pipHost);
+  for (const h of hosts) args.push('--trusted-host', h);
+  args.push(...(spec.args ?? []).map((a) => ctx.data(a)), ...reqs);
+  const lines: string[] = [];
+  if (venv) lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`);
+  lines.push(`${shq(python)} ${shjoin(args)}`);
+  const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(reqs)} 2>/dev/null`;
+  return { title: `pip install ${reqs.join(' ')}${venv ? ` (venv ${venv})` : ''}`, guard, script: lines.join('\n') };
+}

@@ -1,0 +1,65 @@
+import { UserError } from '../errors.js';
+import type { Facts } from '../facts/types.js';
+import type { Step } from '../recipe/model.js';
+import type { StepKind } from '../recipe/schema.js';
+import { shq } from '../shell/quote.js';
+import { renderApt } from './apt.js';
+import { renderDownload } from './download.js';
+import { renderEnv } from './env.js';
+import { renderFile } from './file.js';
+import { renderGit } from './git.js';
+import { renderPip } from './pip.js';
+import { envPrelude } from './prelude.js';
+import { renderRun } from './run.js';
+import type { KindRender, RenderContext, RenderedStep } from './types.js';
+
+// Seconds a step of each kind may run before it is killed, unless the step sets `timeout`.
+export const DEFAULT_TIMEOUT_S: Record<StepKind, number> = { apt: 1800, pip: 3600, download: 3600, file: 60, env: 60, git: 3600, run: 7200 };
+// Retries of network-bound kinds, unless the step sets `retries`.
+export const DEFAULT_RETRIES: Record<StepKind, number> = { apt: 2, pip: 2, download: 3, file: 0, env: 0, git: 2, run: 0 };
+
+function renderKind(step: Step, ctx: RenderContext): KindRender {
+  switch (step.kind) {
+    case 'apt':
+      return renderApt(step.spec, ctx);
+    case 'pip':
+      return renderPip(step.spec, ctx);
+    case 'download':
+      return renderDownload(step.spec, ctx);
+    case 'file':
+      return renderFile(step.spec, ctx);
+    case 'env':
+      return renderEnv(step.spec, ctx);
+    case 'git':
+      return renderGit(step.spec, ctx);
+    case 'run':
+      return renderRun(step.spec, ctx);
+  }
+}
+
+// Run a script as root through sudo when the target user is not root; the named variables travel with it.
+export function asRoot(script: string, facts: Facts, keep: readonly string[]): string {
+  if (facts.root) return script;
+  const vars = keep.map((name) => `${name}="\${${name}:-}" `).join('');
+  return `sudo -n env ${vars}bash -c ${shq(`${envPrelude(facts)}\n${script}`)}`;
+}
+
+// Render one step to shell with its guard, timeout and retries; root steps go through sudo when needed.
+export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
+  const kind = renderKind(step, ctx);
+  const root = step.spec.root ?? kind.root ?? false;
+  if (root && !ctx.facts.root && !ctx.facts.sudo) {
+    throw new UserError(`${step.kind} step needs root: run rig as root, or as a user with sudo (no password prompt)`, step.where);
+  }
+  const rendered: RenderedStep = {
+    kind: step.kind,
+    title: step.spec.name ?? kind.title,
+    script: root ? asRoot(kind.script, ctx.facts, [...(kind.fetch ? ['RIG_FILE', 'RIG_SHA256'] : []), ...ctx.secretEnvs]) : kind.script,
+    root,
+    timeoutMs: (step.spec.timeout ?? DEFAULT_TIMEOUT_S[step.kind]) * 1000,
+    retries: step.spec.retries ?? DEFAULT_RETRIES[step.kind],
+  };
+  if (kind.guard) rendered.guard = kind.guard;
+  if (kind.fetch) rendered.fetch = kind.fetch;
+  return rendered;
+}

@@ -1,0 +1,20 @@
+import type { StepSpec } from '../recipe/schema.js';
+import { shq } from '../shell/quote.js';
+import { targetPath } from './paths.js';
+import type { KindRender, RenderContext } from './types.js';
+
+// run: a shell command, skipped when `creates` exists or `unless` succeeds.
+export function renderRun(spec: StepSpec<'run'>, ctx: RenderContext): KindRender {
+  const guards: string[] = [];
+  if (spec.creates !== undefined) guards.push(`[ -e ${shq(targetPath(ctx.data(spec.creates), ctx.facts))} ]`);
+  if (spec.unless !== undefined) guards.push(`( ${ctx.shell(spec.unless)} ) >/dev/null 2>&1`);
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(spec.environment ?? {})) lines.push(`export ${name}=${shq(ctx.data(value))}`);
+  if (spec.cwd !== undefined) lines.push(`cd ${shq(targetPath(ctx.data(spec.cwd), ctx.facts))}`);
+  const command = ctx.shell(spec.run);
+  lines.push(command);
+  const first = command.split('\n').find((l) => l.trim()) ?? '';
+  const rendered: KindRender = { title: first.length > 70 ? `${first.slice(0, 69)}…` : first, script: lines.join('\n'), root: spec.root ?? false };
+  if (guards.length) rendered.guard = guards.join(' || ');
+  return rendered;
+}

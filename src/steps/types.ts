@@ -1,0 +1,40 @@
+import type { Facts } from '../facts/types.js';
+import type { Mirror } from '../plan/mirror.js';
+import type { StepKind } from '../recipe/schema.js';
+
+// What a step renderer may use: the target's facts, the mirror, and template rendering for this recipe.
+export interface RenderContext {
+  facts: Facts;
+  mirror: Mirror;
+  recipe: string;
+  // Environment variables that carry this recipe's secret params.
+  secretEnvs: readonly string[];
+  // Render a template whose result is data (URL, path, package name).
+  data(template: string): string;
+  // Render a template that is a shell command.
+  shell(template: string): string;
+}
+
+// A file the runner fetches before the step's script runs, which then finds it at $RIG_FILE.
+export interface Fetch {
+  url: string;
+  sha256?: string;
+  sha256From?: string;
+  // Where the fetched file is placed on the target before the script moves or unpacks it.
+  tempPath: string;
+}
+
+// A step rendered to shell: an optional read-only guard (exit 0 = already done) and the script that does it.
+export interface RenderedStep {
+  kind: StepKind;
+  title: string;
+  guard?: string;
+  script: string;
+  root: boolean;
+  timeoutMs: number;
+  retries: number;
+  fetch?: Fetch;
+}
+
+// What a kind's renderer returns; the common fields are filled in by renderStep.
+export type KindRender = Pick<RenderedStep, 'title' | 'script'> & { guard?: string; fetch?: Fetch; root?: boolean };

@@ -1,0 +1,30 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { execa } from 'execa';
+import { asStdinScript, type ExecOptions, type ExecResult, type Target } from './target.js';
+import { spawnScript } from './spawn.js';
+
+// This machine: scripts run with bash in a process group of their own.
+export class LocalTarget implements Target {
+  readonly name = 'local';
+
+  exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return spawnScript(() => execa('bash', ['-s'], {
+      input: asStdinScript(script),
+      env: options.env ?? {},
+      extendEnv: true,
+      all: true,
+      reject: false,
+      buffer: false,
+      detached: true,
+      stripFinalNewline: false,
+    }), options);
+  }
+
+  async putFile(localPath: string, targetPath: string): Promise<void> {
+    await mkdir(dirname(targetPath), { recursive: true });
+    await copyFile(localPath, targetPath);
+  }
+
+  async close(): Promise<void> {}
+}

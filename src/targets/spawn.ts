@@ -1,0 +1,49 @@
+import type { ResultPromise } from 'execa';
+import type { ExecOptions, ExecResult } from './target.js';
+
+const MAX_KEPT_OUTPUT = 8 * 1024 * 1024;
+const KILL_GRACE_MS = 2000;
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+// Run a detached child, stream its output, and kill its whole process group on timeout or abort.
+export async function spawnScript(start: () => ResultPromise, options: ExecOptions): Promise<ExecResult> {
+  const child = start();
+  let output = '';
+  let timedOut = false;
+  let aborted = false;
+  child.all?.setEncoding('utf8');
+  child.all?.on('data', (chunk: string) => {
+    if (output.length < MAX_KEPT_OUTPUT) output += chunk;
+    options.onOutput?.(chunk);
+  });
+  const stop = (why: 'timeout' | 'abort') => {
+    if (why === 'timeout') timedOut = true;
+    else aborted = true;
+    killGroup(child.pid, 'SIGTERM');
+    setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+  };
+  const timer = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
+  const onAbort = () => stop('abort');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await child;
+    const code = result.exitCode ?? (result.signal ? 128 + signalNumber(result.signal) : 1);
+    return { code, output, timedOut, aborted };
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function signalNumber(signal: string): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1;
+}
