@@ -6,7 +6,8 @@ import { buildPlan } from '../plan/build.js';
 import { loadMirror, NO_MIRROR } from '../plan/mirror.js';
 import { parseSet, secretsFromSets } from '../plan/params.js';
 import type { Plan } from '../plan/types.js';
-import { Catalog } from '../recipe/catalog.js';
+import { BUILTIN_RECIPES, Catalog } from '../recipe/catalog.js';
+import { dataLookup } from '../plan/data.js';
 import type { Recipe } from '../recipe/model.js';
 import { openTarget } from '../targets/select.js';
 import type { Target } from '../targets/target.js';
@@ -49,7 +50,7 @@ export async function openSession(args: Parsed, verb: string): Promise<Session> 
   try {
     const facts = factsFile ? readFactsFile(factsFile) : await gatherFacts(target);
     const lookup = (name: string, where?: string): Recipe => catalog.get(name, where);
-    const plan = buildPlan(lookup, { names, sets, mirror }, facts);
+    const plan = buildPlan(lookup, { names, sets, mirror }, facts, dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]));
     const recipes = new Map(plan.recipes.map((r) => [r.name, catalog.get(r.name)]));
     const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('RIG_SECRET_') && v !== undefined)) as Record<string, string>;
     return { catalog, target, facts, plan, secrets: { ...fromEnv, ...secretsFromSets(sets, recipes) } };

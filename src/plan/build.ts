@@ -1,12 +1,14 @@
 import { UserError } from '../errors.js';
 import type { Facts } from '../facts/types.js';
-import { isStack, type Recipe } from '../recipe/model.js';
+import type { Recipe } from '../recipe/model.js';
 import type { Scalar } from '../recipe/schema.js';
 import { renderData, renderShell, TemplateError, type TemplateContext } from '../recipe/template.js';
 import { renderStep } from '../steps/render.js';
 import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkSets, resolveParams, type ParamValue } from './params.js';
+import type { DataLookup } from './data.js';
+import { DERIVERS } from './derive/index.js';
 import type { Plan, PlannedCheck, PlannedRecipe, PlanRequest } from './types.js';
 import { whenFails } from './when.js';
 
@@ -41,14 +43,48 @@ function planCheck(recipe: Recipe, ctx: TemplateContext): PlannedCheck | undefin
   return planned;
 }
 
-function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValue>, requires: string[], skip: string | undefined, facts: Facts, request: PlanRequest): PlannedRecipe {
-  const ctx: TemplateContext = { params, facts, mirror: request.mirror.values, recipe: { name: recipe.name } };
+// Compute the recipe's derived vars, in the order written; each may use the ones before it.
+function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: DataLookup, notes: string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const local = { ...ctx, vars };
+  for (const [name, spec] of Object.entries(recipe.derive)) {
+    const where = recipe.at(['derive', name]);
+    const args = Object.fromEntries(
+      Object.entries(spec.with).map(([k, v]) => [k, typeof v === 'string' ? at(where, `derive.${name}`, () => renderData(v, local)) : Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, at(where, `derive.${name}`, () => renderData(vv, local))]))]),
+    );
+    const derived = at(where, `derive.${name}`, () => {
+      try {
+        return DERIVERS[spec.use]({ args, facts, data });
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        throw new UserError((err as Error).message);
+      }
+    });
+    vars[name] = derived.value;
+    if (derived.note) notes.push(derived.note);
+  }
+  return vars;
+}
+
+// Render the template strings of a when/assert matcher.
+function renderWhen<T extends object>(when: T, ctx: TemplateContext, where: string, label: string): T {
+  return Object.fromEntries(Object.entries(when).map(([k, v]) => [k, typeof v === 'string' ? at(where, label, () => renderData(v, ctx)) : v])) as T;
+}
+
+function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValue>, requires: string[], skip: string | undefined, ctx: TemplateContext, notes: string[], request: PlanRequest): PlannedRecipe {
+  const facts = ctx.facts as Facts;
   const secretEnvs = Object.values(params).flatMap((v) => (typeof v === 'object' ? [v.env] : []));
   const planned: PlannedRecipe = {
     id, name: recipe.name, file: recipe.file, summary: recipe.summary, params, requires,
-    steps: [], verify: [], hints: recipe.hints, notes: [], secretEnvs,
+    steps: [], verify: [], hints: recipe.hints, notes, secretEnvs,
   };
   if (skip) return { ...planned, skip };
+  for (const [i, a] of recipe.assert.entries()) {
+    const where = recipe.at(['assert', i]);
+    const { say, ...when } = renderWhen(a, ctx, where, `assert[${i}]`);
+    const failed = whenFails(when, facts, params);
+    if (failed) planned.blocked = `${say} (${failed})`;
+  }
   const check = planCheck(recipe, ctx);
   if (check) planned.check = check;
   const rctx: RenderContext = {
@@ -57,7 +93,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     shell: (t) => renderShell(t, ctx),
   };
   for (const step of recipe.steps) {
-    if (whenFails(step.spec.when, facts, params)) continue;
+    if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params)) continue;
     planned.steps.push(at(step.where, `steps[${step.index}]`, () => renderStep(step, rctx)));
   }
   planned.verify = recipe.verify.map((v, i) => {
@@ -68,7 +104,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
 }
 
 // Build the ordered plan: requires first (depth-first, in the order written), cycles and unknown recipes reported; no I/O.
-export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Facts): Plan {
+export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Facts, data: DataLookup): Plan {
   const recipes: PlannedRecipe[] = [];
   const byId = new Map<string, PlannedRecipe>();
   const loaded = new Map<string, Recipe>();
@@ -83,10 +119,12 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
     const id = instanceId(name, given);
     if (byId.has(id)) return id;
     const params = resolveParams(recipe, given, request.sets, base, where ?? recipe.at([]));
-    const skip = whenFails(recipe.when, facts, params);
+    const notes: string[] = [];
+    const ctx: TemplateContext = { ...base, params, recipe: { name } };
+    ctx.vars = deriveVars(recipe, ctx, facts, data, notes);
+    const skip = recipe.when ? whenFails(renderWhen(recipe.when, ctx, recipe.at(['when']), 'when'), facts, params) : undefined;
     const requires: string[] = [];
     if (!skip) {
-      const ctx: TemplateContext = { ...base, params, recipe: { name } };
       for (const req of recipe.requires) {
         const childGiven = Object.fromEntries(
           Object.entries(req.with).map(([k, v]) => [k, typeof v === 'string' ? at(req.where, `requires ${req.recipe}.${k}`, () => renderData(v, ctx)) : v]),
@@ -94,7 +132,7 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
         requires.push(visit(req.recipe, childGiven, req.where, [...path, name]));
       }
     }
-    const planned = planRecipe(recipe, id, params, requires, skip, facts, request);
+    const planned = planRecipe(recipe, id, params, requires, skip, ctx, notes, request);
     byId.set(id, planned);
     recipes.push(planned);
     return id;
@@ -109,5 +147,3 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
 export function isPlannedStack(r: PlannedRecipe): boolean {
   return !r.check && r.steps.length === 0;
 }
-
-export { isStack };

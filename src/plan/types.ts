@@ -27,6 +27,8 @@ export interface PlannedRecipe {
   params: Record<string, ParamValue>;
   requires: string[];
   skip?: string;
+  // Why the recipe must not run here (an assert failed); apply refuses the whole plan.
+  blocked?: string;
   check?: PlannedCheck;
   steps: RenderedStep[];
   verify: { script: string; expect?: RegExp }[];

@@ -10,8 +10,7 @@ const words = (values: unknown[]) => values.map(String).join(' or ');
 export function whenFails(when: WhenInput | undefined, facts: Facts, params: Record<string, ParamValue>): string | undefined {
   if (!when) return undefined;
   if (when.os !== undefined) {
-    const ids = [facts.os.id, ...facts.os.like.split(/\s+/)];
-    if (!list(when.os).some((os) => ids.includes(os))) return `needs os ${words(list(when.os))} (this is ${facts.os.id || 'unknown'})`;
+    if (!list(when.os).includes(facts.os.id)) return `needs os ${words(list(when.os))} (this is ${facts.os.id || 'unknown'})`;
   }
   if (when.version !== undefined && !parseWants(when.version).test(facts.os.version)) {
     return `needs os version ${when.version} (this is ${facts.os.id} ${facts.os.version || 'unknown'})`;
@@ -24,6 +23,15 @@ export function whenFails(when: WhenInput | undefined, facts: Facts, params: Rec
   }
   if (when.gpu !== undefined && when.gpu !== facts.gpu.count > 0) {
     return when.gpu ? 'needs an NVIDIA GPU (none found)' : `only where there is no GPU (found ${facts.gpu.names})`;
+  }
+  if (when.driver !== undefined && !(facts.gpu.driver && parseWants(when.driver).test(facts.gpu.driver))) {
+    return `needs NVIDIA driver ${when.driver} (${facts.gpu.driver ? `this machine has ${facts.gpu.driver}` : 'none found'})`;
+  }
+  if (when.cuda !== undefined && !(facts.cuda && parseWants(when.cuda).test(facts.cuda))) {
+    return `needs CUDA toolkit ${when.cuda} (${facts.cuda ? `this machine has ${facts.cuda}` : 'none found'})`;
+  }
+  if (when.python !== undefined && !(facts.python3 && parseWants(when.python).test(facts.python3))) {
+    return `needs python3 ${when.python} (${facts.python3 ? `this machine has ${facts.python3}` : 'none found'})`;
   }
   if (when.container !== undefined && when.container !== facts.container) {
     return when.container ? 'only inside a container' : 'not inside a container';

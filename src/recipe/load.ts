@@ -41,7 +41,9 @@ function checkWants(text: string, path: KeyPath, at: At, errors: UserError[]): v
 
 function checkWhen(when: WhenInput | undefined, path: KeyPath, params: Record<string, Param>, at: At, errors: UserError[]): void {
   if (!when) return;
-  if (when.version !== undefined) checkWants(when.version, [...path, 'version'], at, errors);
+  for (const key of ['version', 'driver', 'cuda', 'python'] as const) {
+    if (when[key] !== undefined) checkWants(when[key], [...path, key], at, errors);
+  }
   for (const name of Object.keys(when.params ?? {})) {
     if (!(name in params)) errors.push(new UserError(`${pathText([...path, 'params', name])}: unknown param "${name}"${didYouMean(name, Object.keys(params))}`, at([...path, 'params', name])));
   }
@@ -97,7 +99,8 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   if (input.name !== expected) errors.push(new UserError(`name: "${input.name}" must match the file name "${expected}"`, at(['name'])));
   const params = checkParams(input, at, errors);
   checkWhen(input.when, ['when'], params, at, errors);
-  checkTemplates(input, params, at, errors);
+  (input.assert ?? []).forEach((a, i) => checkWhen(a, ['assert', i], params, at, errors));
+  checkTemplates(input, params, Object.keys(input.derive ?? {}), at, errors);
   let check: Recipe['check'];
   if (input.check) {
     check = { ...input.check, where: at(['check']) };
@@ -127,6 +130,8 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
     file,
     params,
     requires: (input.requires ?? []).map((r, i) => toRequirement(r, i, at)),
+    derive: input.derive ?? {},
+    assert: input.assert ?? [],
     steps,
     verify,
     hints,

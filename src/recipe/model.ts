@@ -1,4 +1,4 @@
-import type { CheckInput, Scalar, StepKind, StepSpec, WhenInput } from './schema.js';
+import type { AssertInput, CheckInput, DeriveInput, Scalar, StepKind, StepSpec, WhenInput } from './schema.js';
 import type { KeyPath } from './source.js';
 
 // A param after its type was settled.
@@ -31,6 +31,8 @@ export interface Recipe {
   params: Record<string, Param>;
   requires: Requirement[];
   when?: WhenInput;
+  derive: Record<string, DeriveInput>;
+  assert: AssertInput[];
   check?: CheckInput & { pattern?: RegExp; where: string };
   steps: Step[];
   verify: { run: string; expect?: RegExp }[];

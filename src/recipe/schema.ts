@@ -23,6 +23,9 @@ export const whenSchema = z
     codename: oneOrMany(z.string()).optional(),
     arch: oneOrMany(z.string()).optional().meta({ description: 'x86_64, aarch64' }),
     gpu: z.boolean().optional().meta({ description: 'an NVIDIA GPU is present' }),
+    driver: z.string().optional().meta({ description: 'NVIDIA driver version range, e.g. ">=550.54.14"' }),
+    cuda: z.string().optional().meta({ description: 'CUDA toolkit version range' }),
+    python: z.string().optional().meta({ description: 'python3 version range' }),
     container: z.boolean().optional(),
     root: z.boolean().optional(),
     params: z.record(z.string(), oneOrMany(scalar)).optional().meta({ description: 'param name → value(s)' }),
@@ -63,7 +66,7 @@ const pipStep = z.strictObject({
   ...stepCommon,
 });
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'sha256 is 64 hex digits');
+const sha256 = z.string().regex(/^([0-9a-f]{64}|.*\{\{.+\}\}.*)$/i, 'sha256 is 64 hex digits (or a template)');
 const downloadStep = z.strictObject({
   download: z.string().meta({ description: 'URL' }),
   sha256: z.union([sha256, z.strictObject({ from: z.string() })]).optional(),
@@ -140,6 +143,15 @@ const verifySchema = z.union([
   z.strictObject({ run: z.string(), expect: z.string().optional().meta({ description: 'regex the output must match' }) }),
 ]);
 
+// A value computed at plan time by a built-in deriver from data files, facts and params; read as vars.<name>.
+export const deriveSchema = z.strictObject({
+  use: z.enum(['table', 'torch-variant']).meta({ description: 'table: a field of a row of a data table; torch-variant: the PyTorch wheel variant for this machine' }),
+  with: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).meta({ description: 'the deriver\'s arguments (templates allowed)' }),
+});
+
+// A condition that must hold before the recipe may run; otherwise the plan refuses with `say`.
+export const assertSchema = whenSchema.extend({ say: z.string().meta({ description: 'why it cannot run (templates allowed)' }) });
+
 // A whole recipe file.
 export const recipeSchema = z
   .strictObject({
@@ -148,6 +160,8 @@ export const recipeSchema = z
     params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a param name is lowercase letters, digits and "_"'), paramSchema).optional(),
     requires: z.array(requireSchema).optional(),
     when: whenSchema.optional(),
+    derive: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a var name is lowercase letters, digits and "_"'), deriveSchema).optional(),
+    assert: z.array(assertSchema).optional(),
     check: checkSchema.optional(),
     steps: z.array(stepSchema).optional(),
     verify: z.array(verifySchema).optional(),
@@ -159,6 +173,8 @@ export const recipeSchema = z
 export type RecipeInput = z.infer<typeof recipeSchema>;
 export type ParamInput = z.infer<typeof paramSchema>;
 export type WhenInput = z.infer<typeof whenSchema>;
+export type DeriveInput = z.infer<typeof deriveSchema>;
+export type AssertInput = z.infer<typeof assertSchema>;
 export type CheckInput = z.infer<typeof checkSchema>;
 export type StepInput = z.infer<typeof stepSchema>;
 export type Scalar = z.infer<typeof scalar>;

@@ -82,7 +82,7 @@ function convert(issue: Issue, base: KeyPath, ctx: Ctx, out: UserError[]): void 
       const value = valueAt(ctx.data, path);
       if (value === undefined) {
         const parent = path.slice(0, -1);
-        at(`missing required key "${String(path.at(-1))}"`, ctx.positions.at(parent));
+        at(`missing required key "${String(path.at(-1))}"`, ctx.positions.at(parent), parent);
       } else at(`expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${describeType(value)}`);
       return;
     }

@@ -8,11 +8,12 @@ export const MARK: Record<RecipeStatus['state'], string> = {
   skipped: '-',
   unchecked: '?',
   stack: '·',
+  blocked: '✗',
 };
 
 // "satisfied: found 3.25.1, wants >=3.20" and the like.
 export function describeStatus(status: RecipeStatus): string {
-  const word = { satisfied: 'satisfied', missing: 'missing', wrong: 'wrong version', skipped: 'skipped', unchecked: 'unchecked', stack: 'stack' }[status.state];
+  const word = { satisfied: 'satisfied', missing: 'missing', wrong: 'wrong version', skipped: 'skipped', unchecked: 'unchecked', stack: 'stack', blocked: 'blocked' }[status.state];
   if (status.state === 'stack') return status.detail;
   if (status.state === 'missing' && status.detail.startsWith('not installed')) return status.detail;
   return `${word}: ${status.detail}`;

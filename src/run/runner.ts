@@ -33,6 +33,8 @@ export interface ApplyResult {
   ok: boolean;
   failed?: string;
   ran: number;
+  // Recipes whose steps ran (or were found done) and that now pass their check.
+  installed: string[];
 }
 
 class StepFailure extends Error {
@@ -54,6 +56,7 @@ function matchingHints(recipe: PlannedRecipe, step: RenderedStep | undefined, ou
 export class Runner {
   private ran = 0;
   private logIndex = 0;
+  private readonly installed: string[] = [];
   private readonly prelude: string;
 
   constructor(private readonly plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
@@ -69,9 +72,10 @@ export class Runner {
         continue;
       }
       const ok = await this.applyRecipe(recipe, status);
-      if (!ok) return { ok: false, failed: recipe.id, ran: this.ran };
+      if (!ok) return { ok: false, failed: recipe.id, ran: this.ran, installed: this.installed };
+      this.installed.push(recipe.id);
     }
-    return { ok: true, ran: this.ran };
+    return { ok: true, ran: this.ran, installed: this.installed };
   }
 
   private async applyRecipe(recipe: PlannedRecipe, status: RecipeStatus): Promise<boolean> {

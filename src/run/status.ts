@@ -2,7 +2,7 @@ import type { PlannedCheck, PlannedRecipe } from '../plan/types.js';
 import { extractVersion } from '../version/extract.js';
 
 // Where a recipe stands on the target.
-export type State = 'satisfied' | 'missing' | 'wrong' | 'skipped' | 'unchecked' | 'stack';
+export type State = 'satisfied' | 'missing' | 'wrong' | 'skipped' | 'unchecked' | 'stack' | 'blocked';
 
 // A recipe's state with what was found and what is wanted.
 export interface RecipeStatus {
@@ -42,8 +42,14 @@ export function judgeGuards(recipe: PlannedRecipe, guardsHeld: boolean[]): Recip
 // The status of a recipe that is not probed: skipped by `when`, a stack, or not checked (--no-probe).
 export function unprobedStatus(recipe: PlannedRecipe): RecipeStatus {
   if (recipe.skip) return { state: 'skipped', detail: recipe.skip };
+  if (recipe.blocked) return { state: 'blocked', detail: recipe.blocked };
   if (!recipe.check && recipe.steps.length === 0) return { state: 'stack', detail: `stack of ${recipe.requires.length}` };
   return { state: 'unchecked', detail: 'not checked (--no-probe)' };
+}
+
+// A recipe that needs work but may not run here (an assert failed) is blocked; otherwise its status stands.
+export function withBlock(recipe: PlannedRecipe, status: RecipeStatus): RecipeStatus {
+  return recipe.blocked && needsWork(status) ? { state: 'blocked', detail: recipe.blocked } : status;
 }
 
 // Does this status mean the recipe's steps must run?

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { UserError } from '../errors.js';
 import { rewriteUrl } from '../plan/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
@@ -29,7 +30,11 @@ function fileName(url: string): string {
 export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): KindRender {
   const url = rewriteUrl(ctx.mirror, ctx.data(spec.download));
   const fetch: Fetch = { url, tempPath: '' };
-  if (typeof spec.sha256 === 'string') fetch.sha256 = spec.sha256.toLowerCase();
+  if (typeof spec.sha256 === 'string') {
+    const digest = ctx.data(spec.sha256).toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(digest)) throw new UserError(`sha256 "${digest}" is not 64 hex digits`);
+    fetch.sha256 = digest;
+  }
   else if (spec.sha256) fetch.sha256From = rewriteUrl(ctx.mirror, ctx.data(spec.sha256.from));
   const name = fileName(url);
   if (spec.to !== undefined) {

@@ -7,13 +7,18 @@ import { Redactor } from '../../run/redact.js';
 import { Runner } from '../../run/runner.js';
 import { runLogDir, stateDir } from '../../run/state-dir.js';
 import { needsWork, type RecipeStatus } from '../../run/status.js';
-import { UserError } from '../../errors.js';
+import { UserError, UserErrors } from '../../errors.js';
 import { one } from '../args.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { openSession } from '../session.js';
 import { join } from 'node:path';
+
+function refuseBlocked(plan: Plan, statuses: Map<string, RecipeStatus>): void {
+  const blocked = plan.recipes.filter((r) => statuses.get(r.id)!.state === 'blocked');
+  if (blocked.length) throw new UserErrors(blocked.map((r) => new UserError(`${r.id} cannot be installed here: ${r.blocked}`, r.file)));
+}
 
 function requireSecrets(plan: Plan, statuses: Map<string, RecipeStatus>, secrets: Record<string, string>): void {
   for (const r of plan.recipes) {
@@ -59,6 +64,7 @@ ${PLAN_FLAGS_HELP}`,
     process.once('SIGTERM', onSignal);
     try {
       const statuses = await probePlan(plan, target, secrets);
+      refuseBlocked(plan, statuses);
       requireSecrets(plan, statuses, secrets);
       const reporter = await selectReporter({ json: args.values.json === true, verbose: args.values.verbose === true });
       const logDir = runLogDir(stateDir());
@@ -73,13 +79,13 @@ ${PLAN_FLAGS_HELP}`,
         result = await runner.apply(statuses);
       } catch (err) {
         if (!controller.signal.aborted) throw err;
-        result = { ok: false, ran: 0 };
+        result = { ok: false, ran: 0, installed: [] };
       }
       const states = [...statuses.values()];
       const interrupted = controller.signal.aborted ? String(controller.signal.reason) : undefined;
       emit({
         type: 'run-done', ok: result.ok, ran: result.ran,
-        installed: plan.recipes.filter((r) => needsWork(statuses.get(r.id)!)).map((r) => r.id).slice(0, result.ok ? undefined : 0),
+        installed: result.installed,
         satisfied: states.filter((s) => s.state === 'satisfied').length, skipped: states.filter((s) => s.state === 'skipped').length,
         ms: Date.now() - started, logDir, ...(result.failed ? { failed: result.failed } : {}), ...(interrupted ? { interrupted } : {}),
       });

@@ -1,0 +1,18 @@
+import type { Facts } from '../../facts/types.js';
+import type { DataLookup } from '../data.js';
+
+// A derived value and, when the choice needs explaining, a note for the plan.
+export interface Derived {
+  value: string;
+  note?: string;
+}
+
+// What a deriver gets: its rendered arguments, the facts, and the data files.
+export interface DeriveInput {
+  args: Record<string, string | Record<string, string>>;
+  facts: Facts;
+  data: DataLookup;
+}
+
+// Computes one var at plan time; throws a plain Error whose message is shown with the recipe's position.
+export type Deriver = (input: DeriveInput) => Derived;

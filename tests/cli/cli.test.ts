@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { rig } from '../helpers/rig.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+
+describe('rig CLI', () => {
+  it('prints its version and help', async () => {
+    const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+    expect(await rig(['--version'])).toMatchObject({ code: 0, stdout: version });
+    const help = await rig(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['list', 'show', 'facts', 'plan', 'apply', 'export', 'validate', 'schema']) expect(help.stdout).toContain(`  ${cmd}`);
+    expect(help.stdout).toContain('Exit codes:');
+  });
+
+  it('has --help on every command', async () => {
+    for (const cmd of ['list', 'show', 'facts', 'plan', 'apply', 'export', 'validate', 'schema']) {
+      const res = await rig([cmd, '--help']);
+      expect(res.code, cmd).toBe(0);
+      expect(res.stdout, cmd).toMatch(new RegExp(`^Usage: rig ${cmd}`));
+    }
+  });
+
+  it('lists and shows the built-in recipes', async () => {
+    const list = await rig(['list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^cmake\s+CMake/m);
+    expect(list.stdout).toMatch(/^dev-base\*/m);
+    const show = await rig(['show', 'cmake']);
+    expect(show.stdout).toContain('check: cmake --version');
+    expect(JSON.parse((await rig(['list', '--json'])).stdout).map((r: { name: string }) => r.name)).toContain('git');
+  });
+
+  it('validates the built-in recipes', async () => {
+    const res = await rig(['validate']);
+    expect(res.stderr).toBe('');
+    expect(res).toMatchObject({ code: 0 });
+    expect(res.stdout).toMatch(/^\d+ recipes valid/);
+  });
+
+  it('writes the JSON Schema that recipes point at', async () => {
+    const res = await rig(['schema']);
+    expect(JSON.parse(res.stdout)).toEqual(JSON.parse(readFileSync('schema/recipe.schema.json', 'utf8')));
+    expect(readFileSync('recipes/cmake.yaml', 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/recipe.schema.json');
+  });
+
+  it('prints facts as text and JSON', async () => {
+    const json = JSON.parse((await rig(['facts', '--json'])).stdout);
+    expect(json.os.id).toMatch(/\w+/);
+    expect(json.cpus).toBeGreaterThan(0);
+    expect((await rig(['facts'])).stdout).toMatch(/^os\.id: /m);
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['plann'], /^rig: unknown command "plann" \(did you mean "plan"\?\)/],
+    [['plan'], /^rig: plan needs at least one recipe name/],
+    [['plan', 'cmak'], /^rig: unknown recipe "cmak" \(did you mean "cmake"\?\)/],
+    [['plan', 'cmake', '--sett', 'x'], /^rig: --sett: unknown flag --sett \(did you mean "--set"\?\)/],
+    [['plan', 'cmake', '--set', 'cmake.mn=3', '--no-probe'], /^rig: --set cmake\.mn=3: unknown param "mn" of cmake/],
+    [['plan', 'cmake', '--set', 'nonsense', '--no-probe'], /^rig: --set nonsense: expected recipe\.param=value/],
+    [['plan', 'cmake', '--mirror', 'tunaa', '--no-probe'], /^rig: --mirror tunaa: no such mirror profile/],
+    [['plan', 'cmake', '--target', 'ssh:box', '--no-probe'], /^rig: --target ssh:box: /],
+    [['plan', 'cmake', '--facts', '/nonexistent.json', '--no-probe'], /^rig: --facts \/nonexistent\.json: ENOENT/],
+    [['apply', 'cmake', '--retries', 'x'], /^rig: --retries x: expected a whole number/],
+    [['show'], /^rig: show takes one recipe name/],
+    [['export', 'pdf', 'cmake'], /^rig: export needs a format/],
+    [['validate', '/nonexistent'], /^rig: no such file or directory/],
+  ];
+  for (const [args, message] of bad) {
+    it(`rig ${args.join(' ')} → exit 2, one line`, async () => {
+      const res = await rig(args);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('reports every problem of a bad recipe with file:line:col, exit 2', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'broken.yaml': 'name: broken\nsummary: s\nstpes: []\ncheck:\n  run: x\n  wants: ">=3..2"\n' });
+    const res = await rig(['validate', `${dir}/broken.yaml`]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`rig: ${dir}/broken.yaml:3:1: stpes: unknown key "stpes" (did you mean "steps"?)`);
+  });
+
+  it('plans a stack on this machine without changing it', async () => {
+    const res = await rig(['plan', 'dev-base']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Plan for dev-base on local: /);
+    for (const name of ['build-essential', 'git', 'curl', 'cmake', 'python3-venv', 'dev-base']) expect(res.stdout).toMatch(new RegExp(`^. ${name} `, 'm'));
+    expect(res.stdout).toMatch(/\d+ to install, \d+ to change, \d+ satisfied, \d+ skipped$/);
+  });
+
+  it('lists every command with --no-probe, and as JSON', async () => {
+    const res = await rig(['plan', 'dev-base', '--no-probe', '--json']);
+    const plan = JSON.parse(res.stdout);
+    expect(plan.recipes.map((r: { id: string }) => r.id)).toEqual(['build-essential', 'git', 'curl', 'cmake', 'python3-venv', 'dev-base']);
+    expect(plan.recipes[3].steps[0].script).toContain('apt-get install -y --no-install-recommends cmake');
+    expect(plan.recipes[3].status.state).toBe('unchecked');
+  });
+
+  it('exports a standalone bash script that bash accepts', async () => {
+    const dir = tempDir();
+    const res = await rig(['export', 'sh', 'dev-base', '-o', `${dir}/setup.sh`]);
+    expect(res.code).toBe(0);
+    const script = readFileSync(`${dir}/setup.sh`, 'utf8');
+    expect(script).toMatch(/^#!\/usr\/bin\/env bash\n/);
+    expect(script).toContain('set -euo pipefail');
+    expect(script).toContain("if ! { [ \"$(dpkg-query -W -f='${db:Status-Status}\\n' cmake 2>/dev/null | grep -cx installed)\" = 1 ]; } >/dev/null 2>&1; then (");
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('bash', ['-n', `${dir}/setup.sh`]);
+  });
+});
