@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,7 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // At least two files at a time: the container suites mostly wait on podman and apt, not on this machine's CPUs.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

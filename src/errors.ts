@@ -10,7 +10,8 @@ export class UserError extends Error {
 
   // The one line shown to the user: "file:line:col: message" or just the message.
   get line(): string {
-    return this.where && !this.message.startsWith(this.where) ? `${this.where}: ${this.message}` : this.message;
+    const text = this.where && !this.message.startsWith(this.where) ? `${this.where}: ${this.message}` : this.message;
+    return text.replace(/\r?\n/g, '\\n');
   }
 }
 

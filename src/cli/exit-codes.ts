@@ -5,14 +5,13 @@ export const EXIT = {
   USER: 2,
   LOCKED: 3,
   INTERNAL: 70,
-  SIGINT: 130,
-  SIGTERM: 143,
 } as const;
 
 // The exit codes as --help prints them.
 export const EXIT_CODES_HELP = `Exit codes:
-  0    success (plan: nothing to do, or --json/--no-probe listing)
+  0    success
   1    a step, check or verify failed
   2    usage or recipe error (bad flag, bad YAML, unknown recipe or param, cycle)
+  3    another rig apply holds the target's lock (--no-wait)
   70   internal error (a bug in rig)
-  130  interrupted (SIGINT); 143: terminated (SIGTERM)`;
+  130  interrupted (SIGINT); 143: SIGTERM; 129: SIGHUP`;

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   export: () => import('./commands/export.js'),
   validate: () => import('./commands/validate.js'),
   schema: () => import('./commands/schema.js'),
+  doctor: () => import('./commands/doctor.js'),
+  status: () => import('./commands/status.js'),
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -22,9 +24,11 @@ const SUMMARIES: Record<string, string> = {
   facts: 'print what the target machine is',
   plan: 'dry run: what would run, in order, and why',
   apply: 'install what is missing or at the wrong version',
-  export: 'write a standalone bash script (sh) of a plan',
+  export: 'write a plan as a bash script (sh) or a Dockerfile',
   validate: 'check recipe files',
   schema: 'print the JSON Schema of recipe files',
+  doctor: 'every recipe\'s status on this machine (installed version vs wanted)',
+  status: 'show the last run on the target',
 };
 
 function help(): string {

@@ -12,12 +12,14 @@ import type { Recipe } from '../recipe/model.js';
 import { openTarget } from '../targets/select.js';
 import type { Target } from '../targets/target.js';
 import { many, one, type Parsed } from './args.js';
+import { targetOptions } from './command.js';
 
 function readFactsFile(file: string): Facts {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Facts;
   } catch (err) {
-    throw new UserError(`--facts ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; write one with rig facts --json`, '--facts');
+    const why = (err as NodeJS.ErrnoException).code ?? `not JSON (${(err as Error).message.split('\n')[0]})`;
+    throw new UserError(`--facts ${file}: ${why}; write one with rig facts --json`, '--facts');
   }
 }
 
@@ -46,7 +48,7 @@ export async function openSession(args: Parsed, verb: string): Promise<Session> 
   const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;
   for (const name of names) catalog.get(name);
   const factsFile = one(args.values.facts);
-  const target = await openTarget(one(args.values.target));
+  const target = await openTarget(one(args.values.target), targetOptions(args));
   try {
     const facts = factsFile ? readFactsFile(factsFile) : await gatherFacts(target);
     const lookup = (name: string, where?: string): Recipe => catalog.get(name, where);

@@ -3,9 +3,14 @@ import type { Plan } from '../plan/types.js';
 import { fetchScript } from '../steps/download.js';
 import { envPrelude } from '../steps/prelude.js';
 import { shq } from '../shell/quote.js';
+import type { RenderedStep } from '../steps/types.js';
 
-function indent(text: string): string {
-  return text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+// A step as standalone shell: its script in a subshell, skipped when its guard holds; a download fetched with curl first.
+// Scripts are not indented: a line break may sit inside a quoted value (a file's content).
+export function guardedStep(s: RenderedStep): string[] {
+  if (s.guard && !s.fetch) return [`if ! { ${s.guard}; } >/dev/null 2>&1; then (`, s.script, ') fi'];
+  if (s.guard) return ['(', `${fetchScript(s.fetch!)}\nif { ${s.guard}; } >/dev/null 2>&1; then rm -f "$RIG_FILE"; exit 0; fi\n${s.script}`, ')'];
+  return ['(', s.fetch ? `${fetchScript(s.fetch)}\n${s.script}` : s.script, ')'];
 }
 
 // A standalone bash script of a plan: every step behind the same guard rig uses; secrets read from the environment.
@@ -29,11 +34,7 @@ export function exportSh(plan: Plan, version: string, argv: string): string {
     }
     if (!r.steps.length) out.push('# (a stack: nothing of its own to run)');
     r.steps.forEach((s, i) => {
-      out.push(`echo ${shq(`==> ${r.id} [${i + 1}/${r.steps.length}] ${s.title}`)}`);
-      const body = s.fetch ? `${fetchScript(s.fetch)}\n${s.script}` : s.script;
-      if (s.guard && !s.fetch) out.push(`if ! { ${s.guard}; } >/dev/null 2>&1; then (`, indent(body), ') fi');
-      else if (s.guard) out.push('(', indent(`${fetchScript(s.fetch!)}\nif { ${s.guard}; } >/dev/null 2>&1; then rm -f "$RIG_FILE"; exit 0; fi\n${s.script}`), ')');
-      else out.push('(', indent(body), ')');
+      out.push(`echo ${shq(`==> ${r.id} [${i + 1}/${r.steps.length}] ${s.title}`)}`, ...guardedStep(s));
       if (s.kind === 'env') out.push(prelude);
     });
     for (const v of r.verify) out.push(v.script);

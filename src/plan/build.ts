@@ -8,6 +8,7 @@ import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkSets, resolveParams, type ParamValue } from './params.js';
 import type { DataLookup } from './data.js';
+import type { Mirror } from './mirror.js';
 import { DERIVERS } from './derive/index.js';
 import type { Plan, PlannedCheck, PlannedRecipe, PlanRequest } from './types.js';
 import { whenFails } from './when.js';
@@ -20,13 +21,16 @@ function instanceId(name: string, given: Record<string, Scalar>): string {
   return args.length ? `${name}(${args.join(',')})` : name;
 }
 
+// A position, or a way to find it only when an error needs it (positions cost a re-parse of cached recipes).
+type Where = string | (() => string);
+
 // Run `render`, turning template and path errors into UserErrors at `where`, prefixed with `label`.
-function at<T>(where: string, label: string, render: () => T): T {
+function at<T>(where: Where, label: string, render: () => T): T {
   try {
     return render();
   } catch (err) {
     if (err instanceof TemplateError || err instanceof WantsError || (err instanceof UserError && !err.where)) {
-      throw new UserError(`${label}: ${err.message}`, where);
+      throw new UserError(`${label}: ${err.message}`, typeof where === 'string' ? where : where());
     }
     throw err;
   }
@@ -35,26 +39,26 @@ function at<T>(where: string, label: string, render: () => T): T {
 function planCheck(recipe: Recipe, ctx: TemplateContext): PlannedCheck | undefined {
   const check = recipe.check;
   if (!check) return undefined;
-  const planned: PlannedCheck = { script: at(recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run, ctx)) };
+  const planned: PlannedCheck = { script: at(() => recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run, ctx)) };
   if (check.pattern) planned.pattern = check.pattern;
   if (check.wants !== undefined) {
-    planned.wants = at(recipe.at(['check', 'wants']), 'check.wants', () => parseWants(renderData(check.wants!, ctx)));
+    planned.wants = at(() => recipe.at(['check', 'wants']), 'check.wants', () => parseWants(renderData(check.wants!, ctx)));
   }
   return planned;
 }
 
 // Compute the recipe's derived vars, in the order written; each may use the ones before it.
-function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: DataLookup, notes: string[]): Record<string, string> {
+function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: DataLookup, mirror: Mirror, notes: string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   const local = { ...ctx, vars };
   for (const [name, spec] of Object.entries(recipe.derive)) {
-    const where = recipe.at(['derive', name]);
+    const where = () => recipe.at(['derive', name]);
     const args = Object.fromEntries(
       Object.entries(spec.with).map(([k, v]) => [k, typeof v === 'string' ? at(where, `derive.${name}`, () => renderData(v, local)) : Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, at(where, `derive.${name}`, () => renderData(vv, local))]))]),
     );
     const derived = at(where, `derive.${name}`, () => {
       try {
-        return DERIVERS[spec.use]({ args, facts, data });
+        return DERIVERS[spec.use]({ args, facts, data, mirror });
       } catch (err) {
         if (err instanceof UserError) throw err;
         throw new UserError((err as Error).message);
@@ -66,9 +70,10 @@ function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: Da
   return vars;
 }
 
-// Render the template strings of a when/assert matcher.
-function renderWhen<T extends object>(when: T, ctx: TemplateContext, where: string, label: string): T {
-  return Object.fromEntries(Object.entries(when).map(([k, v]) => [k, typeof v === 'string' ? at(where, label, () => renderData(v, ctx)) : v])) as T;
+// Render the template strings (alone or in a list) of a when/assert matcher.
+function renderWhen<T extends object>(when: T, ctx: TemplateContext, where: Where, label: string): T {
+  const render = (v: unknown): unknown => (typeof v === 'string' ? at(where, label, () => renderData(v, ctx)) : Array.isArray(v) ? v.map(render) : v);
+  return Object.fromEntries(Object.entries(when).map(([k, v]) => [k, render(v)])) as T;
 }
 
 function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValue>, requires: string[], skip: string | undefined, ctx: TemplateContext, notes: string[], request: PlanRequest): PlannedRecipe {
@@ -80,10 +85,11 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
   };
   if (skip) return { ...planned, skip };
   for (const [i, a] of recipe.assert.entries()) {
-    const where = recipe.at(['assert', i]);
-    const { say, ...when } = renderWhen(a, ctx, where, `assert[${i}]`);
-    const failed = whenFails(when, facts, params);
-    if (failed) planned.blocked = `${say} (${failed})`;
+    const where = () => recipe.at(['assert', i]);
+    const { say, when: guard, ...when } = a;
+    if (guard && whenFails(renderWhen(guard, ctx, where, `assert[${i}].when`), facts, params)) continue;
+    const failed = whenFails(renderWhen(when, ctx, where, `assert[${i}]`), facts, params);
+    if (failed) planned.blocked = `${at(where, `assert[${i}].say`, () => renderData(say, ctx))} (${failed})`;
   }
   const check = planCheck(recipe, ctx);
   if (check) planned.check = check;
@@ -97,7 +103,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     planned.steps.push(at(step.where, `steps[${step.index}]`, () => renderStep(step, rctx)));
   }
   planned.verify = recipe.verify.map((v, i) => {
-    const script = at(recipe.at(['verify', i]), `verify[${i}]`, () => renderShell(v.run, ctx));
+    const script = at(() => recipe.at(['verify', i]), `verify[${i}]`, () => renderShell(v.run, ctx));
     return v.expect ? { script, expect: v.expect } : { script };
   });
   return planned;
@@ -118,11 +124,11 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
     loaded.set(name, recipe);
     const id = instanceId(name, given);
     if (byId.has(id)) return id;
-    const params = resolveParams(recipe, given, request.sets, base, where ?? recipe.at([]));
+    const params = resolveParams(recipe, given, request.sets, base, () => where ?? recipe.at([]));
     const notes: string[] = [];
     const ctx: TemplateContext = { ...base, params, recipe: { name } };
-    ctx.vars = deriveVars(recipe, ctx, facts, data, notes);
-    const skip = recipe.when ? whenFails(renderWhen(recipe.when, ctx, recipe.at(['when']), 'when'), facts, params) : undefined;
+    ctx.vars = deriveVars(recipe, ctx, facts, data, request.mirror, notes);
+    const skip = recipe.when ? whenFails(renderWhen(recipe.when, ctx, () => recipe.at(['when']), 'when'), facts, params) : undefined;
     const requires: string[] = [];
     if (!skip) {
       for (const req of recipe.requires) {

@@ -13,4 +13,5 @@ export const MIRROR_KEYS: readonly string[] = [
   'hf',
   'npm',
   'pythonBuild',
+  'pytorchWheels',
 ];

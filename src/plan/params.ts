@@ -58,10 +58,10 @@ export function resolveParams(
   given: Record<string, Scalar>,
   sets: readonly ParamSet[],
   ctx: TemplateContext,
-  where: string,
+  where: () => string,
 ): Record<string, ParamValue> {
   for (const name of Object.keys(given)) {
-    if (!(name in recipe.params)) throw new UserError(`unknown param "${name}" of ${recipe.name}${didYouMean(name, Object.keys(recipe.params))}`, where);
+    if (!(name in recipe.params)) throw new UserError(`unknown param "${name}" of ${recipe.name}${didYouMean(name, Object.keys(recipe.params))}`, where());
   }
   const params: Record<string, ParamValue> = {};
   const local: TemplateContext = { ...ctx, params, recipe: { name: recipe.name } };
@@ -73,9 +73,9 @@ export function resolveParams(
     const set = sets.findLast((s) => s.recipe === recipe.name && s.param === name);
     let value: Scalar | undefined = set ? coerce(param, set.value) : given[name];
     if (value === undefined && param.default !== undefined) value = renderDefault(recipe, name, param.default, local);
-    if (value === undefined) throw new UserError(`${recipe.name} needs param "${name}": --set ${recipe.name}.${name}=…`, where);
+    if (value === undefined) throw new UserError(`${recipe.name} needs param "${name}": --set ${recipe.name}.${name}=…`, where());
     const problem = paramValueProblem(param, value);
-    if (problem) throw new UserError(`${recipe.name}.${name}: ${problem}`, set ? '--set' : where);
+    if (problem) throw new UserError(`${recipe.name}.${name}: ${problem}`, set ? '--set' : where());
     params[name] = value;
   }
   return params;

@@ -37,6 +37,7 @@ export function whenFails(when: WhenInput | undefined, facts: Facts, params: Rec
     return when.container ? 'only inside a container' : 'not inside a container';
   }
   if (when.root !== undefined && when.root !== facts.root) return when.root ? 'needs root' : 'only when not root';
+  if (when.nonempty !== undefined && list(when.nonempty).some((v) => v === '')) return 'a value it needs is empty';
   for (const [name, wanted] of Object.entries(when.params ?? {})) {
     const value = String(params[name]);
     if (!list(wanted).map(String).includes(value)) return `only when ${name} is ${words(list(wanted))} (it is ${value})`;

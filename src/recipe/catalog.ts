@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { closest } from '../text/suggest.js';
-import { loadRecipe } from './load.js';
+import { parseRecipeCached } from './cache.js';
+import { readRecipeText } from './load.js';
 import type { Recipe } from './model.js';
 
 // The recipes shipped with rig.
@@ -60,7 +61,7 @@ export class Catalog {
       const hint = near.length ? ` (did you mean ${near.map((n) => `"${n}"`).join(', ')}?)` : '; `rig list` shows them all';
       throw new UserError(`unknown recipe "${name}"${hint}`, where);
     }
-    const recipe = loadRecipe(file);
+    const recipe = parseRecipeCached(readRecipeText(file), file);
     this.loaded.set(name, recipe);
     return recipe;
   }

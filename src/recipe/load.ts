@@ -14,7 +14,7 @@ import { zodErrors } from './zod-errors.js';
 
 type At = (path: KeyPath) => string;
 
-const PATH_KEYS = ['file', 'to', 'extract', 'dir', 'venv', 'cwd', 'creates'];
+const PATH_KEYS = ['file', 'to', 'extract', 'dir', 'venv', 'cwd', 'creates', 'secretOutput'];
 
 function compileRegex(source: string, path: KeyPath, at: At, errors: UserError[]): RegExp | undefined {
   try {
@@ -99,7 +99,10 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   if (input.name !== expected) errors.push(new UserError(`name: "${input.name}" must match the file name "${expected}"`, at(['name'])));
   const params = checkParams(input, at, errors);
   checkWhen(input.when, ['when'], params, at, errors);
-  (input.assert ?? []).forEach((a, i) => checkWhen(a, ['assert', i], params, at, errors));
+  (input.assert ?? []).forEach((a, i) => {
+    checkWhen(a, ['assert', i], params, at, errors);
+    checkWhen(a.when, ['assert', i, 'when'], params, at, errors);
+  });
   checkTemplates(input, params, Object.keys(input.derive ?? {}), at, errors);
   let check: Recipe['check'];
   if (input.check) {
@@ -162,13 +165,11 @@ export function parseRecipe(text: string, file: string): Recipe {
   return toRecipe(result.data, file, at);
 }
 
-// Read and validate one recipe file.
-export function loadRecipe(file: string): Recipe {
-  let text: string;
+// Read one recipe file's text; an unreadable file is a UserError.
+export function readRecipeText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new UserError(`cannot read recipe: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
   }
-  return parseRecipe(text, file);
 }

@@ -29,6 +29,7 @@ export const whenSchema = z
     container: z.boolean().optional(),
     root: z.boolean().optional(),
     params: z.record(z.string(), oneOrMany(scalar)).optional().meta({ description: 'param name → value(s)' }),
+    nonempty: oneOrMany(z.string()).optional().meta({ description: 'templates that must render to a non-empty value, e.g. "{{ mirror.goproxy }}"' }),
   })
   .meta({ description: 'Run only where every matcher holds' });
 
@@ -59,7 +60,7 @@ const pipStep = z.strictObject({
   pip: z.array(z.string()).min(1).meta({ description: 'requirements, e.g. "torch==2.3.0"' }),
   python: z.string().optional().meta({ description: 'interpreter (default python3)' }),
   venv: z.string().optional().meta({ description: 'virtualenv directory, created when missing' }),
-  index: z.string().optional().meta({ description: 'index URL (--index-url)' }),
+  index: z.string().optional().meta({ description: 'index URL (--index-url); empty means the default one (the --mirror pip index when given)' }),
   extraIndex: z.array(z.string()).optional(),
   findLinks: z.array(z.string()).optional(),
   args: z.array(z.string()).optional().meta({ description: 'extra pip install arguments' }),
@@ -107,6 +108,7 @@ const gitStep = z.strictObject({
 const runStep = z.strictObject({
   run: z.string().meta({ description: 'shell command (bash)' }),
   creates: z.string().optional().meta({ description: 'skip when this path exists' }),
+  secretOutput: z.string().optional().meta({ description: 'the command prints a secret: its output goes only to this file (mode 0600), never to the terminal or logs' }),
   unless: z.string().optional().meta({ description: 'skip when this command succeeds' }),
   cwd: z.string().optional(),
   environment: z.record(envName, z.string()).optional(),
@@ -145,12 +147,17 @@ const verifySchema = z.union([
 
 // A value computed at plan time by a built-in deriver from data files, facts and params; read as vars.<name>.
 export const deriveSchema = z.strictObject({
-  use: z.enum(['table', 'torch-variant']).meta({ description: 'table: a field of a row of a data table; torch-variant: the PyTorch wheel variant for this machine' }),
+  use: z.enum(['table', 'torch-variant', 'torch-release', 'torch-index', 'mirror']).meta({
+    description: 'table: a field of a row of a data table; torch-variant: the wheel variant (cpu, cuXXX) for this machine; torch-release: the torch version (auto: the newest that fits); torch-index: the index of a torch variant; mirror: a value of a mirror profile, or a URL rewritten through the --mirror one',
+  }),
   with: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).meta({ description: 'the deriver\'s arguments (templates allowed)' }),
 });
 
 // A condition that must hold before the recipe may run; otherwise the plan refuses with `say`.
-export const assertSchema = whenSchema.extend({ say: z.string().meta({ description: 'why it cannot run (templates allowed)' }) });
+export const assertSchema = whenSchema.extend({
+  say: z.string().meta({ description: 'why it cannot run (templates allowed)' }),
+  when: whenSchema.optional().meta({ description: 'check this assert only where these matchers hold' }),
+});
 
 // A whole recipe file.
 export const recipeSchema = z

@@ -75,7 +75,8 @@ function convert(issue: Issue, base: KeyPath, ctx: Ctx, out: UserError[]): void 
     case 'unrecognized_keys':
       for (const key of issue.keys) {
         const known = knownKeys(ctx.schema, path, ctx.data);
-        at(`unknown key "${key}"${didYouMean(key, known)}`, ctx.positions.keyAt(path, key), [...path, key]);
+        const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+        at(`unknown key "${shown}"${didYouMean(key, known)}`, ctx.positions.keyAt(path, key), [...path, shown]);
       }
       return;
     case 'invalid_type': {
@@ -86,6 +87,15 @@ function convert(issue: Issue, base: KeyPath, ctx: Ctx, out: UserError[]): void 
       } else at(`expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${describeType(value)}`);
       return;
     }
+    case 'invalid_key': {
+      const key = String(path.at(-1));
+      const inner = (issue.issues as Issue[])[0]?.message ?? 'invalid key';
+      at(`"${key}" is not a valid key: ${inner}`, ctx.positions.keyAt(path.slice(0, -1), key));
+      return;
+    }
+    case 'too_small':
+      at(issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item${Number(issue.minimum) === 1 ? '' : 's'}` : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`);
+      return;
     case 'invalid_value':
       at(`expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeType(valueAt(ctx.data, path))}`);
       return;

@@ -18,3 +18,8 @@ export function describeStatus(status: RecipeStatus): string {
   if (status.state === 'missing' && status.detail.startsWith('not installed')) return status.detail;
   return `${word}: ${status.detail}`;
 }
+
+// "installed, found 3.25.1" after steps ran (or just "installed").
+export function installedText(detail: string): string {
+  return detail === 'installed' || detail === 'done' ? 'installed' : `installed, ${detail}`;
+}

@@ -1,6 +1,6 @@
 import { Listr, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer } from 'listr2';
 import type { RunEvent } from '../run/events.js';
-import { describeStatus } from './describe.js';
+import { describeStatus, installedText } from './describe.js';
 import { PlainReporter } from './plain.js';
 import type { Reporter } from './reporter.js';
 import { progressBar } from './style.js';
@@ -41,7 +41,7 @@ export class ListrReporter implements Reporter {
         this.update(e.id, `retry ${e.attempt}/${e.of}: ${e.reason}`);
         return;
       case 'recipe-done':
-        this.settle(e.id, e.status.state === 'skipped' ? { skip: `${e.id}: ${describeStatus(e.status)}` } : { title: `${e.id}: ${e.ran ? `installed, ${e.status.detail}` : describeStatus(e.status)}` });
+        this.settle(e.id, e.status.state === 'skipped' ? { skip: `${e.id}: ${describeStatus(e.status)}` } : { title: `${e.id}: ${e.ran ? installedText(e.status.detail) : describeStatus(e.status)}` });
         return;
       case 'step-fail':
       case 'recipe-fail':

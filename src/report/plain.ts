@@ -1,5 +1,5 @@
 import type { RunEvent } from '../run/events.js';
-import { describeStatus, MARK } from './describe.js';
+import { describeStatus, installedText, MARK } from './describe.js';
 import type { Reporter } from './reporter.js';
 import { duration, painter, progressBar } from './style.js';
 
@@ -58,7 +58,7 @@ export class PlainReporter implements Reporter {
         for (const h of e.hints) this.line(p('yellow', `      hint: ${h}`));
         return;
       case 'recipe-done':
-        this.line(`${p(e.status.state === 'skipped' ? 'dim' : 'green', MARK[e.status.state])} ${e.id}: ${e.ran ? `installed, ${e.status.detail}` : describeStatus(e.status)}`);
+        this.line(`${p(e.status.state === 'skipped' ? 'dim' : 'green', MARK[e.status.state])} ${e.id}: ${e.ran ? installedText(e.status.detail) : describeStatus(e.status)}`);
         return;
       case 'recipe-fail':
         this.line(`${p('red', '✗')} ${e.id}: ${e.reason}`);
@@ -67,9 +67,9 @@ export class PlainReporter implements Reporter {
         return;
       case 'run-done': {
         const counts = `${e.installed.length} installed, ${e.satisfied} satisfied, ${e.skipped} skipped, ${e.ran} steps run`;
-        if (e.interrupted) this.line(p('yellow', `interrupted (${e.interrupted}) after ${duration(e.ms)}: run the same command again to finish`));
+        if (e.interrupted) this.line(p('yellow', `interrupted (${e.interrupted}) after ${duration(e.ms)}: ${counts}; to resume, run again: ${e.resume}`));
         else if (e.ok) this.line(p('bold', `done: ${counts} in ${duration(e.ms)}`));
-        else this.line(p('red', `failed at ${e.failed}: ${counts}; logs in ${e.logDir}`));
+        else this.line(p('red', `failed at ${e.failed}: ${counts}; logs in ${e.logDir}; after fixing it, run again: ${e.resume}`));
       }
     }
   }

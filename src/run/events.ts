@@ -13,7 +13,7 @@ export type RunEvent =
   | { type: 'step-fail'; id: string; step: number; title: string; command: string; code: number; tail: string[]; log: string; hints: string[]; reason: string }
   | { type: 'recipe-done'; id: string; status: RecipeStatus; ran: number }
   | { type: 'recipe-fail'; id: string; reason: string; tail: string[]; hints: string[] }
-  | { type: 'run-done'; ok: boolean; ran: number; installed: string[]; satisfied: number; skipped: number; failed?: string; ms: number; logDir: string; interrupted?: string };
+  | { type: 'run-done'; ok: boolean; ran: number; installed: string[]; satisfied: number; skipped: number; failed?: string; ms: number; logDir: string; interrupted?: string; resume?: string };
 
 // Receives events in order.
 export type Emit = (event: RunEvent) => void;

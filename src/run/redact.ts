@@ -2,11 +2,16 @@ import { shq } from '../shell/quote.js';
 
 // Replaces every secret value (and its shell-quoted form) with *** in text bound for the terminal, logs or files.
 export class Redactor {
-  private readonly values: string[];
+  private values: string[] = [];
 
   constructor(secrets: Iterable<string>) {
-    const all = [...secrets].filter((s) => s.length >= 3).flatMap((s) => [shq(s), s]);
-    this.values = [...new Set(all)].sort((a, b) => b.length - a.length);
+    for (const s of secrets) this.add(s);
+  }
+
+  // Hide this value too from now on (a secret captured during the run).
+  add(secret: string): void {
+    if (secret.length < 3) return;
+    this.values = [...new Set([...this.values, shq(secret), secret])].sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {

@@ -2,17 +2,22 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan, PlannedRecipe } from '../plan/types.js';
+import { shq } from '../shell/quote.js';
 import { fetchScript } from '../steps/download.js';
+import { aptScripts, mergeApt } from '../steps/apt.js';
 import { envPrelude } from '../steps/prelude.js';
-import type { RenderedStep } from '../steps/types.js';
-import type { Target } from '../targets/target.js';
+import { asRoot } from '../steps/render.js';
+import type { Fetch, RenderedStep } from '../steps/types.js';
+import type { ExecResult, Target } from '../targets/target.js';
 import type { Emit } from './events.js';
 import { fetchChecksum, fetchToCache, FetchError } from './fetch.js';
+import { stepHash, type Journal } from './journal.js';
 import { KIND_HINTS } from './kind-hints.js';
 import type { Redactor } from './redact.js';
 import { judgeCheck, needsWork, type RecipeStatus } from './status.js';
 
 const TAIL_LINES = 20;
+const PREFETCH_WORKERS = 4;
 
 // What apply needs besides the plan and target.
 export interface ApplyOptions {
@@ -20,17 +25,21 @@ export interface ApplyOptions {
   logDir: string;
   cacheDir: string;
   redactor: Redactor;
+  journal: Journal;
   // Environment for every command: secrets, RIG_* settings.
   env: Record<string, string>;
   signal?: AbortSignal;
   // Overrides every step's retry count when set.
   retries?: number;
   retryDelayMs?: number;
+  // Called with the process group of each step as it starts (undefined when it ends).
+  onStepGroup?: (group: number | undefined) => void;
 }
 
 // The outcome of apply.
 export interface ApplyResult {
   ok: boolean;
+  interrupted: boolean;
   failed?: string;
   ran: number;
   // Recipes whose steps ran (or were found done) and that now pass their check.
@@ -43,6 +52,12 @@ class StepFailure extends Error {
   }
 }
 
+class Interrupted extends Error {}
+
+function isPureApt(recipe: PlannedRecipe): boolean {
+  return recipe.steps.length > 0 && recipe.steps.every((s) => s.apt !== undefined);
+}
+
 function tail(text: string): string[] {
   return text.replace(/\s+$/, '').split('\n').slice(-TAIL_LINES);
 }
@@ -52,12 +67,13 @@ function matchingHints(recipe: PlannedRecipe, step: RenderedStep | undefined, ou
   return [...new Set(hints.filter((h) => h.match.test(output)).map((h) => h.say))];
 }
 
-// Runs a plan on a target: per recipe that needs it, each step after its guard, then the check again and verify.
+// Runs a plan on a target: per recipe that needs it, each step after its guard, then the check again and verify; every step is journaled.
 export class Runner {
   private ran = 0;
   private logIndex = 0;
   private readonly installed: string[] = [];
   private readonly prelude: string;
+  private readonly prefetched = new Map<Fetch, Promise<{ path: string; sha256: string }>>();
 
   constructor(private readonly plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
     this.prelude = `set -euo pipefail\n${envPrelude(plan.facts)}`;
@@ -65,60 +81,142 @@ export class Runner {
 
   async apply(statuses: Map<string, RecipeStatus>): Promise<ApplyResult> {
     await mkdir(this.opts.logDir, { recursive: true });
-    for (const recipe of this.plan.recipes) {
-      const status = statuses.get(recipe.id)!;
-      if (!needsWork(status)) {
-        this.opts.emit({ type: 'recipe-done', id: recipe.id, status, ran: 0 });
-        continue;
-      }
-      const ok = await this.applyRecipe(recipe, status);
-      if (!ok) return { ok: false, failed: recipe.id, ran: this.ran, installed: this.installed };
-      this.installed.push(recipe.id);
+    const { journal } = this.opts;
+    await this.exec(journal.script(), {}, 60_000);
+    this.prefetch(statuses);
+    let outcome: ApplyResult;
+    try {
+      outcome = await this.applyAll(statuses);
+    } catch (err) {
+      if (!(err instanceof Interrupted)) throw err;
+      outcome = { ok: false, interrupted: true, ran: this.ran, installed: this.installed };
     }
-    return { ok: true, ran: this.ran, installed: this.installed };
+    journal.finish(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
+    await this.target.exec(journal.script(), { timeoutMs: 60_000 });
+    return outcome;
   }
 
-  private async applyRecipe(recipe: PlannedRecipe, status: RecipeStatus): Promise<boolean> {
+  // Start fetching every download of the recipes that need work, a few at a time, while other steps run.
+  private prefetch(statuses: Map<string, RecipeStatus>): void {
+    const fetches = this.plan.recipes.filter((r) => needsWork(statuses.get(r.id)!)).flatMap((r) => r.steps.filter((s) => s.fetch?.sha256)).map((s) => s.fetch!);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < fetches.length && !this.opts.signal?.aborted) {
+        const fetch = fetches[next++]!;
+        const started = fetchToCache(fetch.url, fetch.sha256, this.opts.cacheDir, undefined, this.opts.signal);
+        this.prefetched.set(fetch, started);
+        await started.catch(() => undefined);
+      }
+    };
+    for (let i = 0; i < PREFETCH_WORKERS; i++) void worker();
+  }
+
+  private async applyAll(statuses: Map<string, RecipeStatus>): Promise<ApplyResult> {
     const { emit } = this.opts;
-    emit({ type: 'recipe-start', id: recipe.id, status, steps: recipe.steps.length });
-    const before = this.ran;
+    const recipes = this.plan.recipes;
+    for (let i = 0; i < recipes.length; i++) {
+      const recipe = recipes[i]!;
+      const status = statuses.get(recipe.id)!;
+      if (!needsWork(status)) {
+        emit({ type: 'recipe-done', id: recipe.id, status, ran: 0 });
+        continue;
+      }
+      const group = [recipe];
+      while (isPureApt(recipe) && i + 1 < recipes.length && isPureApt(recipes[i + 1]!) && needsWork(statuses.get(recipes[i + 1]!.id)!)) group.push(recipes[++i]!);
+      for (const member of group) emit({ type: 'recipe-start', id: member.id, status: statuses.get(member.id)!, steps: member.steps.length });
+      const before = this.ran;
+      const stepsOk = group.length > 1 ? await this.runAptGroup(group) : await this.runSteps(recipe);
+      for (const member of group) {
+        if (!stepsOk || !(await this.finishRecipe(member, this.ran - before))) {
+          return { ok: false, interrupted: false, failed: member.id, ran: this.ran, installed: this.installed };
+        }
+        this.installed.push(member.id);
+      }
+    }
+    return { ok: true, interrupted: false, ran: this.ran, installed: this.installed };
+  }
+
+  private async runSteps(recipe: PlannedRecipe): Promise<boolean> {
     for (const [i, step] of recipe.steps.entries()) {
       if (!(await this.runStep(recipe, step, i))) return false;
     }
+    return true;
+  }
+
+  // Adjacent recipes made only of apt steps install with one apt-get (one list update, one dpkg run).
+  private async runAptGroup(group: PlannedRecipe[]): Promise<boolean> {
+    const steps = group.flatMap((r) => r.steps);
+    const { guard, script } = aptScripts(mergeApt(steps.map((s) => s.apt!)));
+    const root = steps.some((s) => s.root);
+    const merged: RenderedStep = {
+      kind: 'apt',
+      title: `apt install ${mergeApt(steps.map((s) => s.apt!)).packages.join(' ')} (for ${group.map((r) => r.id).join(', ')})`,
+      guard,
+      script: root ? asRoot(script, this.plan.facts, []) : script,
+      root,
+      timeoutMs: Math.max(...steps.map((s) => s.timeoutMs)),
+      retries: Math.max(...steps.map((s) => s.retries)),
+    };
+    const [first, ...rest] = group;
+    if (!(await this.runStep(first!, merged, 0))) return false;
+    for (const r of [first!, ...rest]) {
+      r.steps.forEach((step, i) => {
+        if (r === first && i === 0) return;
+        this.opts.journal.mark(r.id, i, this.opts.redactor.redact(step.title), stepHash(r.id, i, step), 'done');
+        this.opts.emit({ type: 'step-skip', id: r.id, step: i, title: step.title, reason: `installed with ${first!.id}'s apt-get` });
+      });
+    }
+    return true;
+  }
+
+  // Check a recipe again after its steps, then run its verify commands.
+  private async finishRecipe(recipe: PlannedRecipe, ran: number): Promise<boolean> {
+    const { emit, redactor } = this.opts;
     let after: RecipeStatus = { state: 'satisfied', detail: 'done' };
     if (recipe.check) {
       const res = await this.exec(recipe.check.script, {}, 60_000);
       after = judgeCheck(recipe.check, res.code, res.output);
       if (after.state !== 'satisfied') {
-        const out = this.opts.redactor.redact(res.output);
+        const out = redactor.redact(res.output);
         emit({ type: 'recipe-fail', id: recipe.id, reason: `still not satisfied after its steps ran: ${after.detail}`, tail: tail(out), hints: matchingHints(recipe, undefined, out) });
         return false;
       }
     }
     for (const v of recipe.verify) {
       const res = await this.exec(v.script, {}, 600_000);
-      const out = this.opts.redactor.redact(res.output);
+      const out = redactor.redact(res.output);
       if (res.code !== 0 || (v.expect && !v.expect.test(res.output))) {
         const why = res.code !== 0 ? `exit ${res.code}` : `output does not match /${v.expect!.source}/`;
-        emit({ type: 'recipe-fail', id: recipe.id, reason: `verify failed (${why}): ${this.opts.redactor.redact(v.script)}`, tail: tail(out), hints: matchingHints(recipe, undefined, out) });
+        emit({ type: 'recipe-fail', id: recipe.id, reason: `verify failed (${why}): ${redactor.redact(v.script)}`, tail: tail(out), hints: matchingHints(recipe, undefined, out) });
         return false;
       }
     }
-    emit({ type: 'recipe-done', id: recipe.id, status: after, ran: this.ran - before });
+    this.opts.journal.finishRecipe(recipe.id);
+    emit({ type: 'recipe-done', id: recipe.id, status: after, ran });
     return true;
   }
 
-  private exec(script: string, env: Record<string, string>, timeoutMs: number, onOutput?: (chunk: string) => void) {
-    return this.target.exec(`${this.prelude}\n${script}`, {
+  private async exec(script: string, env: Record<string, string>, timeoutMs: number, onOutput?: (chunk: string) => void): Promise<ExecResult> {
+    const res = await this.target.exec(`${this.prelude}\n${script}`, {
       env: { ...this.opts.env, ...env },
       timeoutMs,
       ...(this.opts.signal ? { signal: this.opts.signal } : {}),
       ...(onOutput ? { onOutput } : {}),
+      ...(this.opts.onStepGroup ? { onSpawn: this.opts.onStepGroup } : {}),
     });
+    this.opts.onStepGroup?.(undefined);
+    if (res.aborted || this.opts.signal?.aborted) throw new Interrupted();
+    return res;
   }
 
   private async runStep(recipe: PlannedRecipe, step: RenderedStep, index: number): Promise<boolean> {
-    const { emit, redactor } = this.opts;
+    const { emit, redactor, journal } = this.opts;
+    const hash = stepHash(recipe.id, index, step);
+    if (!step.guard && journal.doneBefore(hash)) {
+      journal.mark(recipe.id, index, redactor.redact(step.title), hash, 'done');
+      emit({ type: 'step-skip', id: recipe.id, step: index, title: step.title, reason: 'done by an earlier run' });
+      return true;
+    }
     const env: Record<string, string> = {};
     if (step.fetch) {
       env.RIG_FILE = step.fetch.tempPath;
@@ -129,11 +227,13 @@ export class Runner {
     const log = join(this.opts.logDir, `${String(++this.logIndex).padStart(2, '0')}-${recipe.id.replace(/[^\w.-]+/g, '_')}-${index + 1}.log`);
     const stream = createWriteStream(log);
     stream.write(`# recipe: ${recipe.id}\n# step ${index + 1}: ${redactor.redact(step.title)}\n`);
+    journal.mark(recipe.id, index, redactor.redact(step.title), hash, 'running');
     try {
       const attempts = (this.opts.retries ?? step.retries) + 1;
       for (let attempt = 1; ; attempt++) {
         try {
-          const skipped = await this.attempt(recipe, step, index, env, stream);
+          const skipped = await this.attempt(recipe, step, index, hash, env, stream);
+          journal.mark(recipe.id, index, redactor.redact(step.title), hash, skipped ? 'skipped' : 'done');
           if (skipped) emit({ type: 'step-skip', id: recipe.id, step: index, title: step.title, reason: skipped });
           else {
             this.ran++;
@@ -141,21 +241,22 @@ export class Runner {
           }
           return true;
         } catch (err) {
-          if (this.opts.signal?.aborted) throw err;
+          if (err instanceof Interrupted || this.opts.signal?.aborted) throw new Interrupted();
           const failure = err instanceof StepFailure ? err : err instanceof FetchError ? new StepFailure(1, err.message, err.retryable, step.fetch!.url) : undefined;
           if (!failure) throw err;
           stream.write(`\n# attempt ${attempt} of ${attempts} failed: exit ${failure.code}\n`);
           if (!failure.retryable || attempt >= attempts) {
+            journal.mark(recipe.id, index, redactor.redact(step.title), hash, 'failed');
             const output = redactor.redact(failure.output);
             emit({
               type: 'step-fail', id: recipe.id, step: index, title: step.title, command: redactor.redact(failure.command),
-              code: failure.code, tail: tail(output), log, hints: matchingHints(recipe, step, output), reason: failure.message,
+              code: failure.code, tail: tail(output), log, hints: matchingHints(recipe, step, output), reason: redactor.redact(failure.message),
             });
             return false;
           }
           const delayMs = (this.opts.retryDelayMs ?? 1000) * 2 ** (attempt - 1);
           emit({ type: 'step-retry', id: recipe.id, step: index, attempt: attempt + 1, of: attempts, delayMs, reason: redactor.redact(tail(failure.output).at(-1) ?? `exit ${failure.code}`) });
-          await new Promise((r) => setTimeout(r, delayMs));
+          await this.sleep(delayMs);
         }
       }
     } finally {
@@ -163,9 +264,18 @@ export class Runner {
     }
   }
 
+  private async sleep(ms: number): Promise<void> {
+    const signal = this.opts.signal;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+    if (signal?.aborted) throw new Interrupted();
+  }
+
   // One try of a step; returns why it was skipped, or undefined when it ran. Throws StepFailure.
-  private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, env: Record<string, string>, log: WriteStream): Promise<string | undefined> {
-    const { emit, redactor } = this.opts;
+  private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, hash: string, env: Record<string, string>, log: WriteStream): Promise<string | undefined> {
+    const { emit, redactor, journal } = this.opts;
     if (step.fetch) {
       if (!env.RIG_SHA256 && step.fetch.sha256From) {
         env.RIG_SHA256 = await fetchChecksum(step.fetch.sha256From, new URL(step.fetch.url).pathname.split('/').pop()!, this.opts.signal);
@@ -173,23 +283,31 @@ export class Runner {
       if (step.guard && (await this.exec(step.guard, env, 60_000)).code === 0) return 'already done';
       log.write(`# fetch ${step.fetch.url}\n`);
       const progress = (received: number, total: number | undefined) => emit({ type: 'step-progress', id: recipe.id, step: index, received, total });
-      const { path, sha256 } = await fetchToCache(step.fetch.url, env.RIG_SHA256 || undefined, this.opts.cacheDir, progress, this.opts.signal);
+      const early = this.prefetched.get(step.fetch);
+      this.prefetched.delete(step.fetch);
+      const { path, sha256 } = await (early ?? fetchToCache(step.fetch.url, env.RIG_SHA256 || undefined, this.opts.cacheDir, progress, this.opts.signal));
       env.RIG_SHA256 ||= step.fetch.sha256From || step.fetch.sha256 ? sha256 : '';
       await this.target.putFile(path, step.fetch.tempPath);
     }
-    const held = `@@rig-guard-held-${process.pid}`;
-    const guarded = step.guard && !step.fetch ? `if ( ${step.guard} ) >/dev/null 2>&1; then echo ${held}; exit 0; fi\n${step.script}` : step.script;
+    const held = `@@rig-guard-held-${hash}`;
+    const body = step.guard && !step.fetch ? `if ( ${step.guard} ) >/dev/null 2>&1; then echo ${held}; exit 0; fi\n${step.script}` : step.script;
+    const done = journal.scriptAfter((j) => j.mark(recipe.id, index, redactor.redact(step.title), hash, 'done'));
+    const script = `${journal.script()}\n( ${body}\n)\n${done}`;
     log.write(`# command:\n${redactor.redact(step.script)}\n# output:\n`);
-    const res = await this.exec(guarded, env, step.timeoutMs, (chunk) => {
-      const text = redactor.redact(chunk);
+    const res = await this.exec(script, env, step.timeoutMs, (chunk) => {
+      const text = redactor.redact(chunk.replace(`${held}\n`, ''));
       log.write(text);
-      emit({ type: 'step-output', id: recipe.id, step: index, text });
+      if (text) emit({ type: 'step-output', id: recipe.id, step: index, text });
     });
     log.write(`\n# exit: ${res.code}${res.timedOut ? ` (killed after ${step.timeoutMs / 1000} s)` : ''}\n`);
     if (res.code === 0 && res.output.startsWith(held)) return 'already done';
     if (res.code !== 0 || res.timedOut) {
       const output = res.timedOut ? `${res.output}\nrig: killed after ${step.timeoutMs / 1000} s (step timeout)` : res.output;
-      throw new StepFailure(res.code, output, step.kind === 'apt' || step.kind === 'pip' || step.kind === 'git' || res.timedOut, step.fetch ? `${fetchScript(step.fetch)}\n${step.script}` : step.script);
+      throw new StepFailure(res.code, output, step.kind !== 'download', step.fetch ? `${fetchScript(step.fetch)}\n${step.script}` : step.script);
+    }
+    if (step.secretFile) {
+      const secret = await this.exec(`cat ${shq(step.secretFile)}`, {}, 60_000);
+      for (const value of [secret.output.trim(), ...secret.output.split('\n').map((l) => l.trim())]) redactor.add(value);
     }
     return undefined;
   }

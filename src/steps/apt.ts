@@ -6,15 +6,17 @@ import type { KindRender, RenderContext } from './types.js';
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const FRESH_MINUTES = 24 * 60;
 
-// apt: installs the packages dpkg does not report as installed; updates the lists when stale or asked.
-export function renderApt(spec: StepSpec<'apt'>, ctx: RenderContext): KindRender {
-  const packages = spec.apt.map((p) => ctx.data(p));
-  const bad = packages.find((p) => !PACKAGE.test(p));
-  if (bad !== undefined) throw new UserError(`apt: "${bad}" is not a Debian package name`);
+// The packages an apt step installs and how it treats the package lists.
+export interface AptSetting {
+  packages: string[];
+  update: 'auto' | 'always' | 'never';
+}
+
+// The guard and script of installing these packages: skipped when dpkg reports all installed.
+export function aptScripts({ packages, update }: AptSetting): { guard: string; script: string } {
   const names = packages.map((p) => p.replace(/=.*/, ''));
   const guard = `[ "$(dpkg-query -W -f='\${db:Status-Status}\\n' ${shjoin(names)} 2>/dev/null | grep -cx installed)" = ${names.length} ]`;
   const install = `apt-get install -y --no-install-recommends ${shjoin(packages)}`;
-  const update = spec.update ?? 'auto';
   const lines = ['export DEBIAN_FRONTEND=noninteractive'];
   if (update === 'always') lines.push('apt-get update', install);
   else if (update === 'never') lines.push(install);
@@ -24,5 +26,21 @@ export function renderApt(spec: StepSpec<'apt'>, ctx: RenderContext): KindRender
       `${install} || { apt-get update && ${install}; }`,
     );
   }
-  return { title: `apt install ${packages.join(' ')}`, guard, script: lines.join('\n'), root: true };
+  return { guard, script: lines.join('\n') };
+}
+
+// Several apt steps as one: every package, with the most eager update of them.
+export function mergeApt(settings: readonly AptSetting[]): AptSetting {
+  const order: AptSetting['update'][] = ['never', 'auto', 'always'];
+  const update = settings.map((s) => s.update).reduce((a, b) => (order.indexOf(b) > order.indexOf(a) ? b : a), 'never');
+  return { packages: [...new Set(settings.flatMap((s) => s.packages))], update };
+}
+
+// apt: installs the packages dpkg does not report as installed; updates the lists when stale or asked.
+export function renderApt(spec: StepSpec<'apt'>, ctx: RenderContext): KindRender {
+  const packages = spec.apt.map((p) => ctx.data(p));
+  const bad = packages.find((p) => !PACKAGE.test(p));
+  if (bad !== undefined) throw new UserError(`apt: "${bad}" is not a Debian package name`);
+  const apt: AptSetting = { packages, update: spec.update ?? 'auto' };
+  return { title: `apt install ${packages.join(' ')}`, ...aptScripts(apt), root: true, apt };
 }

@@ -2,7 +2,7 @@ import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { sameFileGuard, writeFileScript } from './file.js';
 import { pathNeedsRoot, targetPath } from './paths.js';
-import type { KindRender, RenderContext } from './types.js';
+import type { EnvSetting, KindRender, RenderContext } from './types.js';
 
 function prependLines(variable: string, dirs: string[]): string[] {
   return [...dirs].reverse().map(
@@ -10,24 +10,35 @@ function prependLines(variable: string, dirs: string[]): string[] {
   );
 }
 
+// What an env step sets, rendered for the target.
+export function envSetting(spec: StepSpec<'env'>, ctx: RenderContext): EnvSetting {
+  const dirs = (list: string[]) => list.map((d) => targetPath(ctx.data(d), ctx.facts));
+  return {
+    path: dirs(spec.env.path ?? []),
+    prepend: Object.fromEntries(Object.entries(spec.env.prepend ?? {}).map(([name, list]) => [name, dirs(list)])),
+    vars: Object.fromEntries(Object.entries(spec.env.vars ?? {}).map(([name, value]) => [name, ctx.data(value)])),
+  };
+}
+
 // The profile file an env step writes: PATH entries first, then variables.
-export function envFileContent(recipe: string, spec: StepSpec<'env'>, ctx: RenderContext): string {
-  const paths = (spec.env.path ?? []).map((p) => targetPath(ctx.data(p), ctx.facts));
-  const lines = [`# ${recipe}: written by rig; rig rewrites this file`, ...prependLines('PATH', paths)];
-  for (const [name, dirs] of Object.entries(spec.env.prepend ?? {})) lines.push(...prependLines(name, dirs.map((d) => targetPath(ctx.data(d), ctx.facts))));
-  for (const [name, value] of Object.entries(spec.env.vars ?? {})) lines.push(`export ${name}=${shq(ctx.data(value))}`);
+export function envFileContent(recipe: string, setting: EnvSetting): string {
+  const lines = [`# ${recipe}: written by rig; rig rewrites this file`, ...prependLines('PATH', setting.path)];
+  for (const [name, dirs] of Object.entries(setting.prepend)) lines.push(...prependLines(name, dirs));
+  for (const [name, value] of Object.entries(setting.vars)) lines.push(`export ${name}=${shq(value)}`);
   return `${lines.join('\n')}\n`;
 }
 
 // env: PATH entries and variables in a profile file of this recipe, read by login shells and by every later rig command.
 export function renderEnv(spec: StepSpec<'env'>, ctx: RenderContext): KindRender {
   const file = `${targetPath(ctx.facts.envDir, ctx.facts)}/rig-${ctx.recipe}.sh`;
-  const content = envFileContent(ctx.recipe, spec, ctx);
+  const env = envSetting(spec, ctx);
+  const content = envFileContent(ctx.recipe, env);
   const what = [...(spec.env.path?.length ? ['PATH'] : []), ...Object.keys(spec.env.prepend ?? {}), ...Object.keys(spec.env.vars ?? {})];
   return {
     title: `env ${what.join(' ')} → ${file}`,
     guard: sameFileGuard(file, content, '0644'),
     script: writeFileScript(file, content, '0644'),
     root: pathNeedsRoot(file, ctx.facts),
+    env,
   };
 }

@@ -36,9 +36,11 @@ export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender
   const reqs = spec.pip.map((r) => ctx.data(r));
   const venv = spec.venv === undefined ? undefined : targetPath(ctx.data(spec.venv), ctx.facts);
   const python = venv ? `${venv}/bin/python` : ctx.data(spec.python ?? 'python3');
-  const index = spec.index !== undefined ? rewriteUrl(ctx.mirror, ctx.data(spec.index)) : ctx.mirror.values.pip || undefined;
-  const extra = (spec.extraIndex ?? []).map((u) => rewriteUrl(ctx.mirror, ctx.data(u)));
-  const links = (spec.findLinks ?? []).map((u) => rewriteUrl(ctx.mirror, ctx.data(u)));
+  const given = spec.index === undefined ? '' : ctx.data(spec.index);
+  const index = given ? rewriteUrl(ctx.mirror, given) : ctx.mirror.values.pip || undefined;
+  const urls = (list: string[] | undefined) => (list ?? []).map((u) => ctx.data(u)).filter(Boolean).map((u) => rewriteUrl(ctx.mirror, u));
+  const extra = urls(spec.extraIndex);
+  const links = urls(spec.findLinks);
   const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
   if (index) args.push('--index-url', index);
   for (const u of extra) args.push('--extra-index-url', u);

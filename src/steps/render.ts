@@ -53,7 +53,7 @@ export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
   }
   const rendered: RenderedStep = {
     kind: step.kind,
-    title: step.spec.name ?? kind.title,
+    title: step.spec.name === undefined ? kind.title : ctx.data(step.spec.name),
     script: root ? asRoot(kind.script, ctx.facts, [...(kind.fetch ? ['RIG_FILE', 'RIG_SHA256'] : []), ...ctx.secretEnvs]) : kind.script,
     root,
     timeoutMs: (step.spec.timeout ?? DEFAULT_TIMEOUT_S[step.kind]) * 1000,
@@ -61,5 +61,8 @@ export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
   };
   if (kind.guard) rendered.guard = kind.guard;
   if (kind.fetch) rendered.fetch = kind.fetch;
+  if (kind.secretFile) rendered.secretFile = kind.secretFile;
+  if (kind.env) rendered.env = kind.env;
+  if (kind.apt) rendered.apt = kind.apt;
   return rendered;
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { targetPath } from './paths.js';
@@ -12,9 +13,14 @@ export function renderRun(spec: StepSpec<'run'>, ctx: RenderContext): KindRender
   for (const [name, value] of Object.entries(spec.environment ?? {})) lines.push(`export ${name}=${shq(ctx.data(value))}`);
   if (spec.cwd !== undefined) lines.push(`cd ${shq(targetPath(ctx.data(spec.cwd), ctx.facts))}`);
   const command = ctx.shell(spec.run);
-  lines.push(command);
+  if (spec.secretOutput !== undefined) {
+    const file = targetPath(ctx.data(spec.secretOutput), ctx.facts);
+    const tmp = shq(`${file}.rig-tmp`);
+    lines.push(`umask 077 && mkdir -p ${shq(posix.dirname(file))}`, `{\n${command}\n} > ${tmp}`, `mv -f ${tmp} ${shq(file)}`);
+  } else lines.push(command);
   const first = command.split('\n').find((l) => l.trim()) ?? '';
   const rendered: KindRender = { title: first.length > 70 ? `${first.slice(0, 69)}…` : first, script: lines.join('\n'), root: spec.root ?? false };
+  if (spec.secretOutput !== undefined) rendered.secretFile = targetPath(ctx.data(spec.secretOutput), ctx.facts);
   if (guards.length) rendered.guard = guards.join(' || ');
   return rendered;
 }

@@ -1,6 +1,7 @@
 import type { Facts } from '../facts/types.js';
 import type { Mirror } from '../plan/mirror.js';
 import type { StepKind } from '../recipe/schema.js';
+import type { AptSetting } from './apt.js';
 
 // What a step renderer may use: the target's facts, the mirror, and template rendering for this recipe.
 export interface RenderContext {
@@ -24,6 +25,15 @@ export interface Fetch {
   tempPath: string;
 }
 
+// What an env step sets, for exporters that set it natively (a Dockerfile's ENV).
+export interface EnvSetting {
+  // Directories put in front of PATH, in order.
+  path: string[];
+  // Directories put in front of other path lists (LD_LIBRARY_PATH, …).
+  prepend: Record<string, string[]>;
+  vars: Record<string, string>;
+}
+
 // A step rendered to shell: an optional read-only guard (exit 0 = already done) and the script that does it.
 export interface RenderedStep {
   kind: StepKind;
@@ -34,7 +44,13 @@ export interface RenderedStep {
   timeoutMs: number;
   retries: number;
   fetch?: Fetch;
+  // A file on the target holding a secret this step printed; rig hides its value from then on.
+  secretFile?: string;
+  // What an env step sets.
+  env?: EnvSetting;
+  // What an apt step installs (so that adjacent apt steps can run as one apt-get).
+  apt?: AptSetting;
 }
 
 // What a kind's renderer returns; the common fields are filled in by renderStep.
-export type KindRender = Pick<RenderedStep, 'title' | 'script'> & { guard?: string; fetch?: Fetch; root?: boolean };
+export type KindRender = Pick<RenderedStep, 'title' | 'script'> & { guard?: string; fetch?: Fetch; root?: boolean; secretFile?: string; env?: EnvSetting; apt?: AptSetting };

@@ -2,8 +2,56 @@ import { UserError } from '../errors.js';
 import { LocalTarget } from './local.js';
 import type { Target } from './target.js';
 
-// Open the target named by --target: "local" (the default).
-export async function openTarget(spec: string | undefined): Promise<Target> {
-  if (spec === undefined || spec === 'local') return new LocalTarget();
-  throw new UserError(`--target ${spec}: unknown target; this version supports: local`, '--target');
+// How to open a target, from --engine, --keep and --commit.
+export interface TargetOptions {
+  engine?: string;
+  keep?: boolean;
+  commit?: string;
+  // Tells the user something worth a line (the name of a kept container, a commit).
+  note?: (line: string) => void;
+}
+
+const SPEC = /^(docker|podman|container):(.+)$/;
+const IMAGE_REF = /^([\w.-]+(:\d+)?\/)?[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
+
+// Is this an image reference: [host[:port]/]path[:tag][@digest], path in lowercase?
+export function isImageRef(value: string): boolean {
+  return IMAGE_REF.test(value);
+}
+
+function refuseContainerFlags(spec: string, options: TargetOptions): void {
+  const flag = options.commit !== undefined ? '--commit' : options.keep ? '--keep' : options.engine !== undefined ? '--engine' : undefined;
+  if (flag) throw new UserError(`${flag} needs a container target (--target podman:IMAGE, docker:IMAGE or container:NAME), not ${spec}`, flag);
+}
+
+// Open the target named by --target: "local" (the default), "docker:IMAGE" or "podman:IMAGE" (a new container), "container:NAME".
+export async function openTarget(spec: string | undefined, options: TargetOptions = {}): Promise<Target> {
+  if (spec === undefined || spec === 'local') {
+    refuseContainerFlags('local', options);
+    return new LocalTarget();
+  }
+  const m = SPEC.exec(spec);
+  if (!m) throw new UserError(`--target ${spec}: unknown target; use local, docker:IMAGE, podman:IMAGE or container:NAME`, '--target');
+  const kind = m[1] as 'docker' | 'podman' | 'container';
+  const what = m[2]!;
+  if (options.commit !== undefined && !isImageRef(options.commit)) throw new UserError(`--commit ${options.commit}: not an image name (e.g. localhost/ml-box:1)`, '--commit');
+  const { engineUnusable, pickEngine } = await import('./engine.js');
+  const { ContainerTarget } = await import('./container.js');
+  const containerOptions = { keep: options.keep === true, ...(options.note ? { note: options.note } : {}) };
+  if (kind === 'container') {
+    if (options.keep) throw new UserError('--keep applies to a new container (docker:IMAGE, podman:IMAGE); container:NAME is never removed', '--keep');
+    return ContainerTarget.attach(await pickEngine(options.engine, `--target ${spec}`), what, containerOptions);
+  }
+  if (options.engine !== undefined && options.engine !== kind) throw new UserError(`--engine ${options.engine} contradicts --target ${spec}`, '--engine');
+  if (!isImageRef(what)) throw new UserError(`--target ${spec}: "${what}" is not an image name`, '--target');
+  const why = await engineUnusable(kind);
+  if (why) throw new UserError(`--target ${spec}: ${why}`, '--target');
+  return ContainerTarget.start(kind, what, containerOptions);
+}
+
+// Save the target as an image (--commit); only containers can be.
+export async function commitTarget(target: Target, tag: string): Promise<void> {
+  const { ContainerTarget } = await import('./container.js');
+  if (!(target instanceof ContainerTarget)) throw new UserError(`--commit needs a container target, not ${target.name}`, '--commit');
+  await target.commit(tag);
 }

@@ -16,6 +16,7 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 // Run a detached child, stream its output, and kill its whole process group on timeout or abort.
 export async function spawnScript(start: () => ResultPromise, options: ExecOptions): Promise<ExecResult> {
   const child = start();
+  if (child.pid) options.onSpawn?.(child.pid);
   let output = '';
   let timedOut = false;
   let aborted = false;

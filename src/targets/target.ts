@@ -8,6 +8,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   // Called with output (stdout and stderr interleaved) as it arrives.
   onOutput?: (chunk: string) => void;
+  // Called with the process group of the script once it started.
+  onSpawn?: (group: number) => void;
 }
 
 // The outcome of a script: its exit code and its output (stdout and stderr interleaved).

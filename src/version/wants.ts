@@ -121,10 +121,26 @@ function pepSets(spec: string): Sets | undefined {
   return [checks];
 }
 
+const SIMPLE_RE = /^(>=|<=|>|<|=)?v?(\d[^\s]*)$/;
+
+// Comparators whose meaning needs no semver x-range rules (`>=` anything, or a full three-part version): checked directly, much faster than semver.
+function simpleSets(spec: string): Sets | undefined {
+  const checks: Check[] = [];
+  for (const part of spec.split(/\s+/)) {
+    const m = SIMPLE_RE.exec(part);
+    const want = m ? parseVersion(m[2]!) : undefined;
+    if (!m || !want || (m[1] !== '>=' && want.release.length < 3)) return undefined;
+    checks.push(ordered(m[1] ?? '', want, false)!);
+  }
+  return [checks];
+}
+
 function compile(spec: string): Sets {
   if (spec === '' || spec === '*') return [[]];
   const exact = parseVersion(spec);
   if (exact) return [[exactly(exact)]];
+  const simple = simpleSets(spec);
+  if (simple) return simple;
   const pepOnly = spec.includes(',') || /^(~=|==|!=)/.test(spec);
   const sets = (pepOnly ? undefined : semverSets(spec)) ?? pepSets(spec);
   if (!sets) throw new WantsError(`invalid version range "${spec}"`);

@@ -5,15 +5,24 @@ import type { RunEvent } from '../../run/events.js';
 import { probePlan } from '../../run/probe.js';
 import { Redactor } from '../../run/redact.js';
 import { Runner } from '../../run/runner.js';
-import { runLogDir, stateDir } from '../../run/state-dir.js';
+import { runLogDir, stateDir } from '../../state-dir.js';
 import { needsWork, type RecipeStatus } from '../../run/status.js';
-import { UserError, UserErrors } from '../../errors.js';
+import { ExitError, UserError, UserErrors } from '../../errors.js';
+import type { Facts } from '../../facts/types.js';
+import { Journal, readJournal } from '../../run/journal.js';
+import { LockHeld, TargetLock } from '../../run/lock.js';
+import { shjoin } from '../../shell/quote.js';
+import { claimSignals } from '../../targets/cleanup.js';
+import { commitTarget } from '../../targets/select.js';
 import { one } from '../args.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { openSession } from '../session.js';
+import { constants } from 'node:os';
 import { join } from 'node:path';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function refuseBlocked(plan: Plan, statuses: Map<string, RecipeStatus>): void {
   const blocked = plan.recipes.filter((r) => statuses.get(r.id)!.state === 'blocked');
@@ -29,6 +38,28 @@ function requireSecrets(plan: Plan, statuses: Map<string, RecipeStatus>, secrets
       }
     }
   }
+}
+
+// Where the lock of a target lives: in the target's own state directory for this machine, else in rig's.
+function lockPath(targetName: string, facts: Facts): string {
+  return targetName === 'local' ? join(facts.stateDir, 'lock') : join(stateDir(), 'locks', `${targetName.replace(/[^\w.-]+/g, '_')}.lock`);
+}
+
+async function takeLock(path: string, wait: boolean): Promise<TargetLock> {
+  try {
+    return await TargetLock.acquire(path, wait, {
+      onWait: (h) => process.stderr.write(`rig: waiting for another rig (pid ${h.pid}) applying to this target to finish…\n`),
+      onTakeover: (h) => process.stderr.write(`rig: taking over the lock of rig pid ${h.pid}, which is gone${h.stoppedGroup ? `; stopped the step it left running (process group ${h.stoppedGroup})` : ''}\n`),
+    });
+  } catch (err) {
+    if (err instanceof LockHeld) throw new ExitError(reportLocked(err));
+    throw err;
+  }
+}
+
+function reportLocked(err: LockHeld): number {
+  process.stderr.write(`rig: ${err.message}; not waiting (--no-wait)\n`);
+  return EXIT.LOCKED;
 }
 
 function parseRetries(value: string | undefined): number | undefined {
@@ -51,8 +82,10 @@ Flags:
   --json                    print events as NDJSON
   --verbose                 show the output of every step as it runs
   --retries N               retries for every step (default: per step kind)
+  --no-wait                 fail at once (exit 3) when another rig is applying to the target
+  --commit TAG              after a successful apply in a container, save it as the image TAG
 ${PLAN_FLAGS_HELP}`,
-  flags: { ...PLAN_FLAGS, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, retries: { type: 'string' } },
+  flags: { ...PLAN_FLAGS, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, retries: { type: 'string' }, 'no-wait': { type: 'boolean' }, commit: { type: 'string' } },
   async run(args) {
     const started = Date.now();
     const retries = parseRetries(one(args.values.retries));
@@ -60,41 +93,45 @@ ${PLAN_FLAGS_HELP}`,
     const { plan, target, secrets } = session;
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    for (const signal of SIGNALS) process.once(signal, onSignal);
+    const unclaimSignals = claimSignals(SIGNALS);
+    let lock: TargetLock | undefined;
     try {
+      lock = await takeLock(lockPath(target.name, plan.facts), args.values['no-wait'] !== true);
       const statuses = await probePlan(plan, target, secrets);
       refuseBlocked(plan, statuses);
       requireSecrets(plan, statuses, secrets);
       const reporter = await selectReporter({ json: args.values.json === true, verbose: args.values.verbose === true });
       const logDir = runLogDir(stateDir());
       const emit = (e: RunEvent) => reporter.emit(e);
+      const journalPath = `${plan.facts.stateDir}/journal.json`;
+      const command = shjoin(process.argv.slice(2));
+      const journal = Journal.start(journalPath, target.name, command, await readJournal(target, journalPath));
       emit({ type: 'run-start', target: target.name, machine: describeFacts(plan.facts), recipes: plan.recipes.map((r) => ({ id: r.id, status: statuses.get(r.id)!, steps: r.steps.length })), logDir });
+      const held = lock;
       const runner = new Runner(plan, target, {
-        emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor: new Redactor(Object.values(secrets)), env: secrets, signal: controller.signal,
+        emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor: new Redactor(Object.values(secrets)), journal, env: secrets, signal: controller.signal,
+        onStepGroup: (group) => held.setStepGroup(group),
         ...(retries !== undefined ? { retries } : {}),
       });
-      let result;
-      try {
-        result = await runner.apply(statuses);
-      } catch (err) {
-        if (!controller.signal.aborted) throw err;
-        result = { ok: false, ran: 0, installed: [] };
-      }
+      const result = await runner.apply(statuses);
       const states = [...statuses.values()];
-      const interrupted = controller.signal.aborted ? String(controller.signal.reason) : undefined;
+      const interrupted = result.interrupted ? String(controller.signal.reason ?? 'SIGINT') : undefined;
       emit({
-        type: 'run-done', ok: result.ok, ran: result.ran,
-        installed: result.installed,
+        type: 'run-done', ok: result.ok, ran: result.ran, installed: result.installed,
         satisfied: states.filter((s) => s.state === 'satisfied').length, skipped: states.filter((s) => s.state === 'skipped').length,
         ms: Date.now() - started, logDir, ...(result.failed ? { failed: result.failed } : {}), ...(interrupted ? { interrupted } : {}),
+        ...(result.ok ? {} : { resume: `rig ${command}` }),
       });
       await reporter.close();
-      if (interrupted) return interrupted === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT;
+      const commitTag = one(args.values.commit);
+      if (result.ok && commitTag) await commitTarget(target, commitTag);
+      if (interrupted) return 128 + (constants.signals[interrupted as NodeJS.Signals] ?? 2);
       return result.ok ? EXIT.OK : EXIT.FAILED;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      lock?.release();
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      unclaimSignals();
       await target.close();
     }
   },

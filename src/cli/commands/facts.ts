@@ -1,6 +1,6 @@
 import { gatherFacts } from '../../facts/gather.js';
 import { one } from '../args.js';
-import type { Command } from '../command.js';
+import { TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions, type Command } from '../command.js';
 import { openTarget } from '../../targets/select.js';
 
 function flatten(value: unknown, prefix = ''): [string, string][] {
@@ -15,10 +15,14 @@ export const command: Command = {
 
 Print the facts recipes are planned with (os, arch, cpus, memory, root/sudo, container,
 GPUs and driver, CUDA toolkit, python3), gathered on the target by one read-only script.
-rig facts --json > box.json records them for rig plan --facts box.json.`,
-  flags: { json: { type: 'boolean' }, target: { type: 'string' } },
+rig facts --json > box.json records them for rig plan --facts box.json.
+
+Flags:
+  --json                    print the facts as JSON
+${TARGET_FLAGS_HELP}`,
+  flags: { json: { type: 'boolean' }, ...TARGET_FLAGS },
   async run(args) {
-    const target = await openTarget(one(args.values.target));
+    const target = await openTarget(one(args.values.target), targetOptions(args));
     try {
       const facts = await gatherFacts(target);
       if (args.values.json) process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);

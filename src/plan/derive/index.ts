@@ -1,5 +1,8 @@
 import type { DeriveInput as DeriveSpec } from '../../recipe/schema.js';
+import { deriveMirror } from './mirror.js';
 import { deriveFromTable } from './table.js';
+import { deriveTorchIndex } from './torch-index.js';
+import { deriveTorchRelease } from './torch-release.js';
 import { deriveTorchVariant } from './torch-variant.js';
 import type { Deriver } from './types.js';
 
@@ -7,4 +10,7 @@ import type { Deriver } from './types.js';
 export const DERIVERS: Record<DeriveSpec['use'], Deriver> = {
   table: deriveFromTable,
   'torch-variant': deriveTorchVariant,
+  'torch-release': deriveTorchRelease,
+  'torch-index': deriveTorchIndex,
+  mirror: deriveMirror,
 };

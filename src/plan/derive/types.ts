@@ -1,5 +1,6 @@
 import type { Facts } from '../../facts/types.js';
 import type { DataLookup } from '../data.js';
+import type { Mirror } from '../mirror.js';
 
 // A derived value and, when the choice needs explaining, a note for the plan.
 export interface Derived {
@@ -7,11 +8,12 @@ export interface Derived {
   note?: string;
 }
 
-// What a deriver gets: its rendered arguments, the facts, and the data files.
+// What a deriver gets: its rendered arguments, the facts, the data files, and the --mirror profile.
 export interface DeriveInput {
   args: Record<string, string | Record<string, string>>;
   facts: Facts;
   data: DataLookup;
+  mirror: Mirror;
 }
 
 // Computes one var at plan time; throws a plain Error whose message is shown with the recipe's position.

@@ -1,0 +1,88 @@
+import { UserError, UserErrors } from '../../errors.js';
+import { describeFacts } from '../../facts/parse.js';
+import { gatherFacts } from '../../facts/gather.js';
+import type { Facts } from '../../facts/types.js';
+import { buildPlan, type RecipeLookup } from '../../plan/build.js';
+import { dataLookup, type DataLookup } from '../../plan/data.js';
+import { loadMirror, NO_MIRROR, type Mirror } from '../../plan/mirror.js';
+import type { Plan } from '../../plan/types.js';
+import { BUILTIN_RECIPES, type Catalog } from '../../recipe/catalog.js';
+import { isStack } from '../../recipe/model.js';
+import { describeStatus, MARK } from '../../report/describe.js';
+import { probePlan } from '../../run/probe.js';
+import type { RecipeStatus } from '../../run/status.js';
+import { openTarget } from '../../targets/select.js';
+import { many, one } from '../args.js';
+import { RECIPE_FLAGS, type Command } from '../command.js';
+import { openCatalog } from '../session.js';
+
+// One line of the doctor table: a recipe instance and where it stands, or why it cannot be planned.
+interface Row {
+  recipe: string;
+  status: RecipeStatus | { state: 'unplannable'; detail: string };
+}
+
+function problemOf(err: unknown): string {
+  if (err instanceof UserErrors) return err.errors.map((e) => e.message).join('; ');
+  if (err instanceof UserError) return err.message;
+  throw err;
+}
+
+// Split the catalog's non-stack recipes into those that plan with default params and those that do not (and why).
+function sortOut(catalog: Catalog, lookup: RecipeLookup, facts: Facts, data: DataLookup, mirror: Mirror): { names: string[]; rows: Row[] } {
+  const names: string[] = [];
+  const rows: Row[] = [];
+  for (const name of catalog.names()) {
+    try {
+      if (isStack(catalog.get(name))) continue;
+      buildPlan(lookup, { names: [name], sets: [], mirror }, facts, data);
+      names.push(name);
+    } catch (err) {
+      rows.push({ recipe: name, status: { state: 'unplannable', detail: problemOf(err) } });
+    }
+  }
+  return { names, rows };
+}
+
+function table(rows: Row[]): string {
+  const width = Math.max(...rows.map((r) => r.recipe.length));
+  return rows
+    .map((r) => {
+      const s = r.status;
+      const text = s.state === 'unplannable' ? `cannot plan with default params: ${s.detail}` : describeStatus(s);
+      return `${s.state === 'unplannable' ? '!' : MARK[s.state]} ${r.recipe.padEnd(width)}  ${text}`;
+    })
+    .join('\n');
+}
+
+// rig doctor: every recipe's status on the target, from one plan probed in one batch.
+export const command: Command = {
+  summary: 'every recipe\'s status on this machine (installed version vs wanted)',
+  usage: `Usage: rig doctor [--json] [--target TARGET] [--mirror NAME] [--recipes DIR]
+
+Show every recipe (stacks aside) with its default params: satisfied, missing, wrong
+version (found vs wanted), skipped or blocked here, and why. All checks run read-only in
+one batch on the target. A recipe that cannot be planned with its default params (one that
+needs a param, say) is listed with the reason.`,
+  flags: { ...RECIPE_FLAGS, json: { type: 'boolean' }, target: { type: 'string' }, mirror: { type: 'string' } },
+  async run(args) {
+    const catalog = openCatalog(args);
+    const mirrorSpec = one(args.values.mirror);
+    const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;
+    const target = await openTarget(one(args.values.target));
+    try {
+      const facts = await gatherFacts(target);
+      const data = dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]);
+      const lookup: RecipeLookup = (name, where) => catalog.get(name, where);
+      const sorted = sortOut(catalog, lookup, facts, data, mirror);
+      const plan: Plan = buildPlan(lookup, { names: sorted.names, sets: [], mirror }, facts, data);
+      const statuses = await probePlan(plan, target);
+      const rows: Row[] = [...plan.recipes.map((r) => ({ recipe: r.id, status: statuses.get(r.id)! })), ...sorted.rows].sort((a, b) => a.recipe.localeCompare(b.recipe));
+      if (args.values.json) process.stdout.write(`${JSON.stringify({ target: target.name, facts, recipes: rows }, null, 2)}\n`);
+      else process.stdout.write(`rig doctor on ${target.name}: ${describeFacts(facts)}\n\n${table(rows)}\n`);
+      return 0;
+    } finally {
+      await target.close();
+    }
+  },
+};

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rig } from '../helpers/rig.js';
+import { tempDir } from '../helpers/temp.js';
+import { serveDirectory, writeWheelIndex } from './loopback.js';
+import { CONTAINERS_CONF, DEBIAN_WHEELS, events, podman, RECIPES, skipReason, TEST_IMAGE } from './podman.js';
+
+// The recipes of e2e-stack that have steps, in the order apply runs them.
+const STACK = ['build-essential', 'cmake', 'python3-venv', 'git', 'fonts', 'graphviz', 'blas-lapack', 'audio', 'greeting'];
+
+const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
+const runDone = (stdout: string) => ofType(stdout, 'run-done')[0];
+const containerOf = (text: string) => /\((rig-[0-9a-f]+)\)/.exec(text)?.[1];
+
+describe.skipIf(skipReason)('rig apply in podman containers', () => {
+  const committed = `localhost/rig-e2e-stack:${randomBytes(4).toString('hex')}`;
+  let state: string;
+  let kept: string | undefined;
+  const apply = (args: string[]) => rig(['apply', ...args, '--recipes', RECIPES], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+
+  beforeAll(() => {
+    state = mkdtempSync(join(tmpdir(), 'rig-e2e-state-'));
+  });
+
+  afterAll(async () => {
+    if (kept) await podman(['rm', '-f', '-t', '0', kept]);
+    await podman(['rmi', committed]);
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  it('installs the apt stack in a fresh container, each recipe checked and verified inside it', async () => {
+    const res = await apply(['e2e-stack', '--target', `podman:${TEST_IMAGE}`, '--keep', '--commit', committed, '--json']);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    expect(ofType(res.stdout, 'run-start')[0]).toMatchObject({ machine: expect.stringMatching(/^debian 12 \(bookworm\).*in a container$/) });
+    const installed = ofType(res.stdout, 'recipe-done').filter((e) => (e.ran as number) > 0).map((e) => e.id);
+    expect(installed).toEqual(STACK);
+    expect(runDone(res.stdout)).toMatchObject({ ok: true, installed: STACK });
+    kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+    expect(kept, res.stderr).toBeDefined();
+    expect(res.stderr).toContain(`committed ${kept} as ${committed}`);
+  }, 600_000);
+
+  it('the same apply again in that container runs no step and reports every recipe satisfied', async () => {
+    expect(kept).toBeDefined();
+    const res = await apply(['e2e-stack', '--target', `container:${kept}`, '--json']);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    expect(ofType(res.stdout, 'step-start')).toEqual([]);
+    expect(runDone(res.stdout)).toMatchObject({ ok: true, ran: 0, installed: [], satisfied: STACK.length });
+    expect((await podman(['container', 'exists', kept!])).code).toBe(0);
+  }, 120_000);
+
+  it('--commit: in a new container of the committed image, apply is a no-op, and that container is removed after', async () => {
+    const res = await apply(['e2e-stack', '--target', `podman:${committed}`, '--json']);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    expect(runDone(res.stdout)).toMatchObject({ ok: true, ran: 0, installed: [], satisfied: STACK.length });
+    const name = containerOf(String(ofType(res.stdout, 'run-start')[0]?.target));
+    expect(name).toBeDefined();
+    expect((await podman(['container', 'exists', name!])).code).toBe(1);
+  }, 120_000);
+
+  it('pip installs from the loopback index that --mirror names', async () => {
+    const index = tempDir('rig-e2e-index-');
+    expect(writeWheelIndex(index, DEBIAN_WHEELS)).toContain('wheel');
+    const server = await serveDirectory(index);
+    try {
+      const res = await apply(['e2e-pip', '--target', `podman:${committed}`, '--mirror', `${server.url}/simple`, '--json']);
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+      expect(ofType(res.stdout, 'recipe-done').find((e) => e.id === 'e2e-pip')).toMatchObject({ ran: 1, status: { state: 'satisfied', found: '0.38.4' } });
+      expect(server.hits).toContain('/simple/wheel/');
+      expect(server.hits).toContain('/simple/wheel/wheel-0.38.4-py3-none-any.whl');
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
+
+  it('a failing step: exit 1, the tail of its output shown, the container removed', async () => {
+    const res = await apply(['e2e-fail', '--target', `podman:${TEST_IMAGE}`]);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(1);
+    expect(res.stdout).toMatch(/e2e-fail: step started\s*$/m);
+    expect(res.stdout).toMatch(/e2e-fail: last words before exit 3\s*$/m);
+    const name = containerOf(res.stdout);
+    expect(name, res.stdout).toBeDefined();
+    expect((await podman(['container', 'exists', name!])).code).toBe(1);
+  }, 120_000);
+});

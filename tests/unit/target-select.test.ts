@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { openTarget } from '../../src/targets/select.js';
+
+// Each case is refused before any engine runs: one line naming the flag.
+const REFUSED: [string, string | undefined, Parameters<typeof openTarget>[1], RegExp, string][] = [
+  ['an unknown kind of target', 'ssh:box', {}, /unknown target; use local, docker:IMAGE, podman:IMAGE or container:NAME/, '--target'],
+  ['an empty image', 'podman:', {}, /unknown target/, '--target'],
+  ['an image name that is not one', 'podman:Ubuntu Latest', {}, /"Ubuntu Latest" is not an image name/, '--target'],
+  ['--keep on this machine', undefined, { keep: true }, /--keep needs a container target/, '--keep'],
+  ['--commit on this machine', 'local', { commit: 'localhost/x' }, /--commit needs a container target/, '--commit'],
+  ['--engine on this machine', undefined, { engine: 'podman' }, /--engine needs a container target/, '--engine'],
+  ['--commit with a bad tag', 'podman:debian', { commit: 'Box:1' }, /--commit Box:1: not an image name/, '--commit'],
+  ['--keep on an existing container', 'container:box', { keep: true }, /--keep applies to a new container/, '--keep'],
+  ['an unknown engine', 'container:box', { engine: 'rkt' }, /--engine rkt: expected docker or podman/, '--engine'],
+  ['an engine that contradicts the target', 'docker:debian', { engine: 'podman' }, /--engine podman contradicts --target docker:debian/, '--engine'],
+];
+
+describe('openTarget', () => {
+  it.each(REFUSED)('refuses %s', async (_what, spec, options, message, flag) => {
+    const err = await openTarget(spec, options).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).line).toMatch(message);
+    expect((err as UserError).where).toBe(flag);
+  });
+
+  it('opens this machine by default', async () => {
+    const target = await openTarget(undefined);
+    expect(target.name).toBe('local');
+    await target.close();
+  });
+});
