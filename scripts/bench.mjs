@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchInstall } from './bench/install.mjs';
+import { benchNoopContainer } from './bench/noop-container.mjs';
 import { benchNoopLocal } from './bench/noop-local.mjs';
 import { benchScale } from './bench/scale.mjs';
 import { benchStartup } from './bench/startup.mjs';
@@ -20,6 +22,8 @@ const scenarios = [
   ['startup', () => benchStartup(smoke ? 3 : 15)],
   ['scale', () => benchScale(join(dir, 'scale'), smoke ? 1 : 5, smoke ? [10, 100] : [10, 100, 1000])],
   ['noop-local', () => benchNoopLocal(join(dir, 'noop-local'), runs)],
+  ['noop-container', () => benchNoopContainer(join(dir, 'noop-container'), runs)],
+  ['install', () => benchInstall(join(dir, 'install'), smoke ? 1 : 5)],
 ];
 
 const rows = [];
@@ -27,7 +31,7 @@ try {
   for (const [name, bench] of scenarios) {
     if (!want(name)) continue;
     process.stderr.write(`running ${name}…\n`);
-    rows.push(...bench());
+    rows.push(...(await bench()));
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { checkParams } from './check-params.js';
 import { checkTemplates } from './check-templates.js';
 import type { Param, Recipe, Requirement, Step } from './model.js';
 import { parseYaml } from './parse-yaml.js';
-import { recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
+import { DIGEST_ALGOS, recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
 import type { KeyPath } from './source.js';
 import { hasPlaceholders } from './template.js';
 import { zodErrors } from './zod-errors.js';
@@ -71,8 +71,10 @@ function toStep(spec: StepInput, index: number, at: At, params: Record<string, P
   if ('download' in spec) {
     if ((spec.to === undefined) === (spec.extract === undefined)) fail('a download needs exactly one of "to" (a file) or "extract" (a directory)');
     if (spec.strip !== undefined && spec.extract === undefined) fail('"strip" only applies with "extract"', 'strip');
-    if (spec.sha256 === undefined && !spec.insecure) fail('a download needs sha256 (a digest, or { from: URL of a checksum file }); write insecure: true to allow an unverified download');
-    if (spec.sha256 === undefined && spec.insecure) warnings.push(`${where}: warning: ${pathText(path)}: download is not verified (insecure: true)`);
+    const digests = DIGEST_ALGOS.filter((algo) => spec[algo] !== undefined);
+    if (digests.length > 1) fail(`a download takes one digest, found ${digests.join(' and ')}`);
+    if (digests.length === 0 && !spec.insecure) fail('a download needs sha256 (a digest, or { from: URL of a checksum file }; sha512 or md5 when that is all the publisher gives); write insecure: true to allow an unverified download');
+    if (digests.length === 0 && spec.insecure) warnings.push(`${where}: warning: ${pathText(path)}: download is not verified (insecure: true)`);
   }
   if ('file' in spec && (spec.content === undefined) === (spec.line === undefined)) fail('a file step needs exactly one of "content" or "line"');
   for (const key of PATH_KEYS) {

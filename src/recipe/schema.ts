@@ -67,11 +67,23 @@ const pipStep = z.strictObject({
   ...stepCommon,
 });
 
-const sha256 = z.string().regex(/^([0-9a-f]{64}|.*\{\{.+\}\}.*)$/i, 'sha256 is 64 hex digits (or a template)');
+// The digests a download may be verified with, strongest first.
+export const DIGEST_ALGOS = ['sha256', 'sha512', 'md5'] as const;
+
+// One of DIGEST_ALGOS.
+export type DigestAlgo = (typeof DIGEST_ALGOS)[number];
+
+const hexDigest = (name: string, digits: number) =>
+  z.union([
+    z.string().regex(new RegExp(`^([0-9a-f]{${digits}}|.*\\{\\{.+\\}\\}.*)$`, 'i'), `${name} is ${digits} hex digits (or a template)`),
+    z.strictObject({ from: z.string().meta({ description: 'URL of a checksum file listing this file' }) }),
+  ]);
 const downloadStep = z.strictObject({
   download: z.string().meta({ description: 'URL' }),
-  sha256: z.union([sha256, z.strictObject({ from: z.string() })]).optional(),
-  insecure: z.boolean().optional().meta({ description: 'allow a download without sha256' }),
+  sha256: hexDigest('sha256', 64).optional(),
+  sha512: hexDigest('sha512', 128).optional().meta({ description: 'for publishers that give sha512 sums (Elastic, Apache)' }),
+  md5: hexDigest('md5', 32).optional().meta({ description: 'for publishers that give only md5 sums (NVIDIA\'s CUDA installers)' }),
+  insecure: z.boolean().optional().meta({ description: 'allow a download without a digest' }),
   to: z.string().optional().meta({ description: 'destination file' }),
   extract: z.string().optional().meta({ description: 'directory to unpack the archive into' }),
   strip: z.number().int().min(0).optional(),

@@ -4,6 +4,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { DigestAlgo } from '../recipe/schema.js';
+import { DIGEST_DIGITS } from '../steps/download.js';
 
 // Download progress: bytes received so far and the total when the server says it.
 export type Progress = (received: number, total: number | undefined) => void;
@@ -27,26 +29,34 @@ async function get(url: string, signal?: AbortSignal): Promise<Response> {
   return res;
 }
 
-// Read a checksum file and return the sha256 listed for `fileName` (or its only digest).
-export async function fetchChecksum(url: string, fileName: string, signal?: AbortSignal): Promise<string> {
+// Read a checksum file and return the digest listed for `fileName` (or its only digest).
+export async function fetchChecksum(url: string, fileName: string, algo: DigestAlgo, signal?: AbortSignal): Promise<string> {
   const text = await (await get(url, signal)).text();
-  const rows = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((r) => /^[0-9a-f]{64}$/i.test(r[0] ?? ''));
-  const row = rows.find((r) => r[1]?.replace(/^\*/, '') === fileName) ?? (rows.length === 1 ? rows[0] : undefined);
-  if (!row) throw new FetchError(`${url}: no sha256 listed for ${fileName}`, false);
+  const hex = new RegExp(`^[0-9a-f]{${DIGEST_DIGITS[algo]}}$`, 'i');
+  const rows = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((r) => hex.test(r[0] ?? ''));
+  const row = rows.find((r) => r[1]?.replace(/^\*/, '').split('/').pop() === fileName) ?? (rows.length === 1 ? rows[0] : undefined);
+  if (!row) throw new FetchError(`${url}: no ${algo} listed for ${fileName}`, false);
   return row[0]!.toLowerCase();
 }
 
-// Fetch a URL into a content-addressed cache (by sha256), verifying the digest; a cached copy is reused.
-export async function fetchToCache(url: string, sha256: string | undefined, cacheDir: string, onProgress?: Progress, signal?: AbortSignal): Promise<{ path: string; sha256: string }> {
+// A digest to verify a download with.
+export interface Digest {
+  algo: DigestAlgo;
+  value?: string;
+}
+
+// Fetch a URL into a content-addressed cache (named by its digest), verifying the digest; a cached copy is reused.
+export async function fetchToCache(url: string, digest: Digest, cacheDir: string, onProgress?: Progress, signal?: AbortSignal): Promise<{ path: string; digest: string }> {
   await mkdir(cacheDir, { recursive: true });
-  if (sha256) {
-    const cached = join(cacheDir, sha256);
-    if (await stat(cached).then((s) => s.isFile(), () => false)) return { path: cached, sha256 };
+  const cacheName = (hex: string) => (digest.algo === 'sha256' ? hex : `${digest.algo}-${hex}`);
+  if (digest.value) {
+    const cached = join(cacheDir, cacheName(digest.value));
+    if (await stat(cached).then((s) => s.isFile(), () => false)) return { path: cached, digest: digest.value };
   }
   const res = await get(url, signal);
   const total = Number(res.headers.get('content-length')) || undefined;
   const tmp = join(cacheDir, `.partial-${randomBytes(6).toString('hex')}`);
-  const hash = createHash('sha256');
+  const hash = createHash(digest.algo);
   let received = 0;
   let lastReport = 0;
   const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
@@ -71,12 +81,12 @@ export async function fetchToCache(url: string, sha256: string | undefined, cach
     throw new FetchError(`${url}: got ${received} of ${total} bytes`, true);
   }
   onProgress?.(received, total);
-  const digest = hash.digest('hex');
-  if (sha256 && digest !== sha256) {
+  const found = hash.digest('hex');
+  if (digest.value && found !== digest.value) {
     await rm(tmp, { force: true });
-    throw new FetchError(`${url}: sha256 mismatch: got ${digest}, wanted ${sha256}`, false);
+    throw new FetchError(`${url}: ${digest.algo} mismatch: got ${found}, wanted ${digest.value}`, false);
   }
-  const path = join(cacheDir, digest);
+  const path = join(cacheDir, cacheName(found));
   await rename(tmp, path);
-  return { path, sha256: digest };
+  return { path, digest: found };
 }

@@ -28,7 +28,7 @@ export interface JournalData {
 
 // The hash that identifies a step across runs: its recipe, place, rendered command, guard and inputs.
 export function stepHash(recipeId: string, index: number, step: RenderedStep): string {
-  const inputs = JSON.stringify([recipeId, index, step.kind, step.script, step.guard ?? '', step.fetch?.url ?? '', step.fetch?.sha256 ?? step.fetch?.sha256From ?? '']);
+  const inputs = JSON.stringify([recipeId, index, step.kind, step.script, step.guard ?? '', step.fetch?.url ?? '', step.fetch?.digest ?? step.fetch?.digestFrom ?? '']);
   return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
 }
 

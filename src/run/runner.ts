@@ -67,13 +67,13 @@ function matchingHints(recipe: PlannedRecipe, step: RenderedStep | undefined, ou
   return [...new Set(hints.filter((h) => h.match.test(output)).map((h) => h.say))];
 }
 
-// Runs a plan on a target: per recipe that needs it, each step after its guard, then the check again and verify; every step is journaled.
+// Runs a plan on a target: per recipe that needs it, each step after its guard, then the check again and verify; every step is journaled (a run with nothing to do leaves the journal of the last run that did something).
 export class Runner {
   private ran = 0;
   private logIndex = 0;
   private readonly installed: string[] = [];
   private readonly prelude: string;
-  private readonly prefetched = new Map<Fetch, Promise<{ path: string; sha256: string }>>();
+  private readonly prefetched = new Map<Fetch, Promise<{ path: string; digest: string }>>();
 
   constructor(private readonly plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
     this.prelude = `set -euo pipefail\n${envPrelude(plan.facts)}`;
@@ -82,7 +82,7 @@ export class Runner {
   async apply(statuses: Map<string, RecipeStatus>): Promise<ApplyResult> {
     await mkdir(this.opts.logDir, { recursive: true });
     const { journal } = this.opts;
-    await this.exec(journal.script(), {}, 60_000);
+    const work = this.plan.recipes.some((r) => needsWork(statuses.get(r.id)!));
     this.prefetch(statuses);
     let outcome: ApplyResult;
     try {
@@ -92,18 +92,18 @@ export class Runner {
       outcome = { ok: false, interrupted: true, ran: this.ran, installed: this.installed };
     }
     journal.finish(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
-    await this.target.exec(journal.script(), { timeoutMs: 60_000 });
+    if (work) await this.target.exec(journal.script(), { timeoutMs: 60_000 });
     return outcome;
   }
 
   // Start fetching every download of the recipes that need work, a few at a time, while other steps run.
   private prefetch(statuses: Map<string, RecipeStatus>): void {
-    const fetches = this.plan.recipes.filter((r) => needsWork(statuses.get(r.id)!)).flatMap((r) => r.steps.filter((s) => s.fetch?.sha256)).map((s) => s.fetch!);
+    const fetches = this.plan.recipes.filter((r) => needsWork(statuses.get(r.id)!)).flatMap((r) => r.steps.filter((s) => s.fetch?.digest)).map((s) => s.fetch!);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < fetches.length && !this.opts.signal?.aborted) {
         const fetch = fetches[next++]!;
-        const started = fetchToCache(fetch.url, fetch.sha256, this.opts.cacheDir, undefined, this.opts.signal);
+        const started = fetchToCache(fetch.url, { algo: fetch.algo, value: fetch.digest! }, this.opts.cacheDir, undefined, this.opts.signal);
         this.prefetched.set(fetch, started);
         await started.catch(() => undefined);
       }
@@ -220,7 +220,7 @@ export class Runner {
     const env: Record<string, string> = {};
     if (step.fetch) {
       env.RIG_FILE = step.fetch.tempPath;
-      env.RIG_SHA256 = step.fetch.sha256 ?? '';
+      env.RIG_DIGEST = step.fetch.digest ?? '';
     }
     emit({ type: 'step-start', id: recipe.id, step: index, title: step.title, kind: step.kind });
     const started = Date.now();
@@ -277,16 +277,16 @@ export class Runner {
   private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, hash: string, env: Record<string, string>, log: WriteStream): Promise<string | undefined> {
     const { emit, redactor, journal } = this.opts;
     if (step.fetch) {
-      if (!env.RIG_SHA256 && step.fetch.sha256From) {
-        env.RIG_SHA256 = await fetchChecksum(step.fetch.sha256From, new URL(step.fetch.url).pathname.split('/').pop()!, this.opts.signal);
+      if (!env.RIG_DIGEST && step.fetch.digestFrom) {
+        env.RIG_DIGEST = await fetchChecksum(step.fetch.digestFrom, new URL(step.fetch.url).pathname.split('/').pop()!, step.fetch.algo, this.opts.signal);
       }
       if (step.guard && (await this.exec(step.guard, env, 60_000)).code === 0) return 'already done';
       log.write(`# fetch ${step.fetch.url}\n`);
       const progress = (received: number, total: number | undefined) => emit({ type: 'step-progress', id: recipe.id, step: index, received, total });
       const early = this.prefetched.get(step.fetch);
       this.prefetched.delete(step.fetch);
-      const { path, sha256 } = await (early ?? fetchToCache(step.fetch.url, env.RIG_SHA256 || undefined, this.opts.cacheDir, progress, this.opts.signal));
-      env.RIG_SHA256 ||= step.fetch.sha256From || step.fetch.sha256 ? sha256 : '';
+      const digest = { algo: step.fetch.algo, ...(env.RIG_DIGEST ? { value: env.RIG_DIGEST } : {}) };
+      const { path } = await (early ?? fetchToCache(step.fetch.url, digest, this.opts.cacheDir, progress, this.opts.signal));
       await this.target.putFile(path, step.fetch.tempPath);
     }
     const held = `@@rig-guard-held-${hash}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { UserError } from '../errors.js';
 import { rewriteUrl } from '../plan/mirror.js';
-import type { StepSpec } from '../recipe/schema.js';
+import { DIGEST_ALGOS, type DigestAlgo, type StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { pathNeedsRoot, targetPath } from './paths.js';
 import type { Fetch, KindRender, RenderContext } from './types.js';
@@ -13,13 +13,30 @@ const SAFE_ARCHIVE = [
   `if tar -tvf "$RIG_FILE" | awk '$1 ~ /^[lh]/ && ($NF ~ /^\\// || $NF ~ /(^|\\/)\\.\\.(\\/|$)/) {bad=1} END {exit !bad}'; then echo "rig: archive has links outside its folder; refusing it" >&2; rm -f "$RIG_FILE"; exit 1; fi`,
 ].join('\n');
 
-// Shell that checks $RIG_FILE against $RIG_SHA256 (when set) and deletes it on a mismatch.
-const VERIFY = `if [ -n "\${RIG_SHA256:-}" ] && ! echo "$RIG_SHA256  $RIG_FILE" | sha256sum -c --quiet - >/dev/null 2>&1; then echo "rig: sha256 mismatch: got $(sha256sum "$RIG_FILE" | cut -c1-64), wanted $RIG_SHA256" >&2; rm -f "$RIG_FILE"; exit 1; fi`;
+// Hex digits of each digest.
+export const DIGEST_DIGITS: Record<DigestAlgo, number> = { sha256: 64, sha512: 128, md5: 32 };
 
-// The digest as a shell word: literal when the recipe gives it, $RIG_SHA256 when read from a checksum file, the URL when unverified.
+// Shell that checks $RIG_FILE against $RIG_DIGEST (when set) and deletes it on a mismatch.
+function verifyScript(algo: DigestAlgo): string {
+  const sum = `${algo}sum`;
+  return `if [ -n "\${RIG_DIGEST:-}" ] && ! echo "$RIG_DIGEST  $RIG_FILE" | ${sum} -c --quiet - >/dev/null 2>&1; then echo "rig: ${algo} mismatch: got $(${sum} "$RIG_FILE" | cut -d' ' -f1), wanted $RIG_DIGEST" >&2; rm -f "$RIG_FILE"; exit 1; fi`;
+}
+
+// The digest as a shell word: literal when the recipe gives it, $RIG_DIGEST when read from a checksum file, the URL when unverified.
 function expectedDigest(fetch: Fetch): string {
-  if (fetch.sha256) return fetch.sha256;
-  return fetch.sha256From ? '"$RIG_SHA256"' : shq(fetch.url);
+  if (fetch.digest) return fetch.digest;
+  return fetch.digestFrom ? '"$RIG_DIGEST"' : shq(fetch.url);
+}
+
+// The digest a download step asks for: its algorithm, and the value or the checksum file it is read from.
+function digestOf(spec: StepSpec<'download'>, ctx: RenderContext): Pick<Fetch, 'algo' | 'digest' | 'digestFrom'> {
+  const algo = DIGEST_ALGOS.find((a) => spec[a] !== undefined);
+  if (!algo) return { algo: 'sha256' };
+  const given = spec[algo]!;
+  if (typeof given !== 'string') return { algo, digestFrom: rewriteUrl(ctx.mirror, ctx.data(given.from)) };
+  const digest = ctx.data(given).toLowerCase();
+  if (!new RegExp(`^[0-9a-f]{${DIGEST_DIGITS[algo]}}$`).test(digest)) throw new UserError(`${algo} "${digest}" is not ${DIGEST_DIGITS[algo]} hex digits`);
+  return { algo, digest };
 }
 
 function fileName(url: string): string {
@@ -29,27 +46,22 @@ function fileName(url: string): string {
 // download: the runner fetches the file (verified by sha256), then this script moves it into place or unpacks it.
 export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): KindRender {
   const url = rewriteUrl(ctx.mirror, ctx.data(spec.download));
-  const fetch: Fetch = { url, tempPath: '' };
-  if (typeof spec.sha256 === 'string') {
-    const digest = ctx.data(spec.sha256).toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(digest)) throw new UserError(`sha256 "${digest}" is not 64 hex digits`);
-    fetch.sha256 = digest;
-  }
-  else if (spec.sha256) fetch.sha256From = rewriteUrl(ctx.mirror, ctx.data(spec.sha256.from));
+  const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: '' };
+  const verify = verifyScript(fetch.algo);
   const name = fileName(url);
   if (spec.to !== undefined) {
     const dest = targetPath(ctx.data(spec.to), ctx.facts);
     fetch.tempPath = `${ctx.facts.stateDir}/downloads/${name}.rig-partial`;
     const tmp = shq(`${dest}.rig-tmp`);
     const script = [
-      VERIFY,
+      verify,
       `mkdir -p ${shq(posix.dirname(dest))}`,
       `mv -f "$RIG_FILE" ${tmp}`,
       `chmod ${spec.mode ?? '0644'} ${tmp}`,
       `mv -f ${tmp} ${shq(dest)}`,
     ].join('\n');
-    const guard = fetch.sha256 || fetch.sha256From
-      ? `[ -f ${shq(dest)} ] && echo ${expectedDigest(fetch)}"  "${shq(dest)} | sha256sum -c --quiet - >/dev/null 2>&1`
+    const guard = fetch.digest || fetch.digestFrom
+      ? `[ -f ${shq(dest)} ] && echo ${expectedDigest(fetch)}"  "${shq(dest)} | ${fetch.algo}sum -c --quiet - >/dev/null 2>&1`
       : `[ -f ${shq(dest)} ]`;
     return { title: `download ${name} → ${dest}`, guard, script, fetch, root: pathNeedsRoot(dest, ctx.facts) };
   }
@@ -58,7 +70,7 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
   fetch.tempPath = `${ctx.facts.stateDir}/downloads/${name}.rig-partial`;
   const strip = spec.strip ? ` --strip-components=${spec.strip}` : '';
   const script = [
-    VERIFY,
+    verify,
     SAFE_ARCHIVE,
     `mkdir -p ${shq(dir)} ${shq(posix.dirname(marker))}`,
     `tar -xf "$RIG_FILE" -C ${shq(dir)}${strip} --no-same-owner`,
@@ -72,11 +84,11 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
 // The shell equivalent of the runner's fetch, for exported scripts and the dry run.
 export function fetchScript(fetch: Fetch): string {
   const lines = [`RIG_FILE=${shq(fetch.tempPath)}`, 'mkdir -p "$(dirname "$RIG_FILE")"'];
-  if (fetch.sha256) lines.push(`RIG_SHA256=${fetch.sha256}`);
-  else if (fetch.sha256From) {
-    const name = fileName(fetch.url);
-    lines.push(`RIG_SHA256=$(curl -fsSL --retry 3 ${shq(fetch.sha256From)} | awk -v f=${shq(name)} '$2 == f || $2 == "*" f || NF == 1 {print $1; exit}')`);
-  } else lines.push('RIG_SHA256=');
+  if (fetch.digest) lines.push(`RIG_DIGEST=${fetch.digest}`);
+  else if (fetch.digestFrom) {
+    const pick = `{ n = $2; sub(/^\\*/, "", n); sub(/.*\\//, "", n) } n == f || NF == 1 { print $1; exit }`;
+    lines.push(`RIG_DIGEST=$(curl -fsSL --retry 3 ${shq(fetch.digestFrom)} | awk -v f=${shq(fileName(fetch.url))} ${shq(pick)})`);
+  } else lines.push('RIG_DIGEST=');
   lines.push(`curl -fL --retry 3 -o "$RIG_FILE" ${shq(fetch.url)}`);
   return lines.join('\n');
 }

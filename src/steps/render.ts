@@ -54,7 +54,7 @@ export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
   const rendered: RenderedStep = {
     kind: step.kind,
     title: step.spec.name === undefined ? kind.title : ctx.data(step.spec.name),
-    script: root ? asRoot(kind.script, ctx.facts, [...(kind.fetch ? ['RIG_FILE', 'RIG_SHA256'] : []), ...ctx.secretEnvs]) : kind.script,
+    script: root ? asRoot(kind.script, ctx.facts, [...(kind.fetch ? ['RIG_FILE', 'RIG_DIGEST'] : []), ...ctx.secretEnvs]) : kind.script,
     root,
     timeoutMs: (step.spec.timeout ?? DEFAULT_TIMEOUT_S[step.kind]) * 1000,
     retries: step.spec.retries ?? DEFAULT_RETRIES[step.kind],

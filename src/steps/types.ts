@@ -1,6 +1,6 @@
 import type { Facts } from '../facts/types.js';
 import type { Mirror } from '../plan/mirror.js';
-import type { StepKind } from '../recipe/schema.js';
+import type { DigestAlgo, StepKind } from '../recipe/schema.js';
 import type { AptSetting } from './apt.js';
 
 // What a step renderer may use: the target's facts, the mirror, and template rendering for this recipe.
@@ -16,11 +16,15 @@ export interface RenderContext {
   shell(template: string): string;
 }
 
-// A file the runner fetches before the step's script runs, which then finds it at $RIG_FILE.
+// A file the runner fetches before the step's script runs, which then finds it at $RIG_FILE and its digest at $RIG_DIGEST.
 export interface Fetch {
   url: string;
-  sha256?: string;
-  sha256From?: string;
+  // How the file is verified (sha256 also names unverified files in the cache).
+  algo: DigestAlgo;
+  // The digest the recipe gives.
+  digest?: string;
+  // The checksum file the digest is read from.
+  digestFrom?: string;
   // Where the fetched file is placed on the target before the script moves or unpacks it.
   tempPath: string;
 }

@@ -8,8 +8,8 @@ import { tempDir } from '../helpers/temp.js';
 import { serveDirectory, writeWheelIndex } from './loopback.js';
 import { CONTAINERS_CONF, DEBIAN_WHEELS, events, podman, RECIPES, skipReason, TEST_IMAGE } from './podman.js';
 
-// The recipes of e2e-stack that have steps, in the order apply runs them.
-const STACK = ['build-essential', 'cmake', 'python3-venv', 'git', 'fonts', 'graphviz', 'blas-lapack', 'audio', 'greeting'];
+// The built-in recipes e2e-stack requires (and its own greeting), in the order apply runs them.
+const STACK = ['build-essential', 'cmake', 'python3-venv(venv=/opt/e2e-venv)', 'git', 'fonts-cjk', 'graphviz', 'openblas-dev', 'lapack', 'audio-libs', 'greeting'];
 
 const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
 const runDone = (stdout: string) => ofType(stdout, 'run-done')[0];

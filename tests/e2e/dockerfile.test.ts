@@ -59,7 +59,7 @@ describe.skipIf(skipReason)('rig export dockerfile', () => {
     const recipes = join(work, 'recipes');
     cpSync(RECIPES, recipes, { recursive: true });
     const first = await build(recipes);
-    expect(first.filter((s) => s.instruction.startsWith('RUN '))).toHaveLength(9);
+    expect(first.filter((s) => s.instruction.startsWith('RUN '))).toHaveLength(10);
     expect(first.filter((s) => s.cached)).toEqual([]);
 
     const greeting = join(recipes, 'greeting.yaml');

@@ -139,25 +139,28 @@ describe('apply on this machine', () => {
 });
 
 describe('downloads', () => {
-  it('installs a verified download from a loopback server and refuses a wrong sha256', async () => {
+  it('installs a verified download (sha256, or sha512 from a checksum file) from a loopback server and refuses a wrong sha256', async () => {
     const b = box();
     const payload = 'tool binary\n';
     const sha = createHash('sha256').update(payload).digest('hex');
     const server = await serve((path, res) => {
       if (path === '/tool.bin') res.end(payload);
       else if (path === '/SHA256SUMS') res.end(`${sha}  tool.bin\n${'0'.repeat(64)}  other.bin\n`);
+      else if (path === '/tool.bin.sha512') res.end(`${createHash('sha512').update(payload).digest('hex')} *./tool.bin\n`);
       else res.writeHead(404).end();
     });
     try {
       writeFiles(b.recipes, {
         'dl.yaml': `name: dl\nsummary: s\nparams:\n  sha: { default: ${sha} }\ncheck:\n  run: cat ${b.root}/opt/tool.bin\nsteps:\n  - download: ${server.url}/tool.bin\n    sha256: "{{ params.sha }}"\n    to: ${b.root}/opt/tool.bin\n`,
         'dlsum.yaml': `name: dlsum\nsummary: s\ncheck:\n  run: cat ${b.root}/opt/sum.bin\nsteps:\n  - download: ${server.url}/tool.bin\n    sha256: { from: ${server.url}/SHA256SUMS }\n    to: ${b.root}/opt/sum.bin\n`,
+        'dl512.yaml': `name: dl512\nsummary: s\ncheck:\n  run: cat ${b.root}/opt/512.bin\nsteps:\n  - download: ${server.url}/tool.bin\n    sha512: { from: ${server.url}/tool.bin.sha512 }\n    to: ${b.root}/opt/512.bin\n`,
         'dlbad.yaml': `name: dlbad\nsummary: s\ncheck:\n  run: cat ${b.root}/opt/bad.bin\nsteps:\n  - download: ${server.url}/tool.bin\n    sha256: ${'f'.repeat(64)}\n    to: ${b.root}/opt/bad.bin\n`,
       });
-      const ok = await rig(['apply', 'dl', 'dlsum', '--recipes', b.recipes], { env: b.env });
+      const ok = await rig(['apply', 'dl', 'dlsum', 'dl512', '--recipes', b.recipes], { env: b.env });
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
       expect(readFileSync(join(b.root, 'opt/tool.bin'), 'utf8')).toBe(payload);
       expect(readFileSync(join(b.root, 'opt/sum.bin'), 'utf8')).toBe(payload);
+      expect(readFileSync(join(b.root, 'opt/512.bin'), 'utf8')).toBe(payload);
       const bad = await rig(['apply', 'dlbad', '--recipes', b.recipes, '--retries', '0'], { env: b.env });
       expect(bad.code).toBe(1);
       expect(bad.stdout).toContain(`sha256 mismatch: got ${sha}, wanted ${'f'.repeat(64)}`);

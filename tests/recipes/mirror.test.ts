@@ -38,7 +38,7 @@ describe.each([
   it('sends every download, index, repository and proxy through the mirror', async () => {
     const plan = await planJson(['seed-box', '--mirror', profile, '--facts', factsFile(box)]);
     const mirrored = hostsOf(profile);
-    const texts = plan.recipes.flatMap((r) => [...r.steps.flatMap((s) => [s.script, s.fetch?.url ?? '', s.fetch?.sha256From ?? '']), ...r.notes]);
+    const texts = plan.recipes.flatMap((r) => [...r.steps.flatMap((s) => [s.script, s.fetch?.url ?? '', s.fetch?.digestFrom ?? '']), ...r.notes]);
     const hosts = new Set(texts.flatMap(urlsOf).map((u) => new URL(u).hostname));
     const elsewhere = [...hosts].filter((h) => !mirrored.has(h) && !ALLOWED.has(h));
     expect(elsewhere).toEqual([]);

@@ -4,7 +4,7 @@ interface JsonStep {
   title: string;
   guard: string | null;
   script: string;
-  fetch: { url: string; sha256?: string; sha256From?: string } | null;
+  fetch: { url: string; algo: string; digest?: string; digestFrom?: string } | null;
 }
 
 interface JsonRecipe {
@@ -26,7 +26,7 @@ export interface JsonPlan {
 const PIP_CHECK = /-c '(import sys\nfrom importlib\.metadata import version, PackageNotFoundError\n[\s\S]*?)' /;
 
 function fetchLine(fetch: NonNullable<JsonStep['fetch']>): string {
-  const digest = fetch.sha256 ? `sha256 ${fetch.sha256}` : fetch.sha256From ? `sha256 from ${fetch.sha256From}` : 'unverified';
+  const digest = fetch.digest ? `${fetch.algo} ${fetch.digest}` : fetch.digestFrom ? `${fetch.algo} from ${fetch.digestFrom}` : 'unverified';
   return `fetch: ${fetch.url} (${digest})`;
 }
 

@@ -135,14 +135,14 @@ describe('download steps', () => {
     const dest = join(facts.home, 'opt/blob.bin');
     const good = render('download', { download: 'https://example.org/blob.bin', sha256: sha(file), to: dest, mode: '0755' }, facts);
     execFileSync('cp', [file, `${file}.1`]);
-    expect(sh(good.script, { RIG_FILE: `${file}.1`, RIG_SHA256: sha(file) }).code).toBe(0);
+    expect(sh(good.script, { RIG_FILE: `${file}.1`, RIG_DIGEST: sha(file) }).code).toBe(0);
     expect(readFileSync(dest, 'utf8')).toBe('payload');
     expect(statSync(dest).mode & 0o777).toBe(0o755);
     expect(sh(good.guard!).code).toBe(0);
     const dest2 = join(facts.home, 'opt/other.bin');
     const bad = render('download', { download: 'https://example.org/other.bin', sha256: 'b'.repeat(64), to: dest2 }, facts);
     execFileSync('cp', [file, `${file}.2`]);
-    const res = sh(bad.script, { RIG_FILE: `${file}.2`, RIG_SHA256: 'b'.repeat(64) });
+    const res = sh(bad.script, { RIG_FILE: `${file}.2`, RIG_DIGEST: 'b'.repeat(64) });
     expect(res.code).not.toBe(0);
     expect(res.out).toContain('sha256 mismatch');
     expect(existsSync(dest2)).toBe(false);
@@ -155,7 +155,7 @@ describe('download steps', () => {
     const dir = join(facts.home, 'opt/cmake');
     const step = render('download', { download: 'https://example.org/cmake.tgz', sha256: sha(tgz), extract: dir, strip: 1 }, facts);
     expect(sh(step.guard!).code).not.toBe(0);
-    expect(sh(step.script, { RIG_FILE: tgz, RIG_SHA256: sha(tgz) }).code).toBe(0);
+    expect(sh(step.script, { RIG_FILE: tgz, RIG_DIGEST: sha(tgz) }).code).toBe(0);
     expect(readFileSync(join(dir, 'bin/cmake'), 'utf8')).toBe('x');
     expect(sh(step.guard!).code).toBe(0);
 
@@ -163,7 +163,7 @@ describe('download steps', () => {
     execFileSync('bash', ['-c', `cd ${facts.home} && mkdir -p e && echo x > e/f && tar -czf ${evil} -P e/../e/f`]);
     const out = join(facts.home, 'opt/evil');
     const refuse = render('download', { download: 'https://example.org/evil.tgz', sha256: sha(evil), extract: out }, facts);
-    const res = sh(refuse.script, { RIG_FILE: evil, RIG_SHA256: sha(evil) });
+    const res = sh(refuse.script, { RIG_FILE: evil, RIG_DIGEST: sha(evil) });
     expect(res.code).not.toBe(0);
     expect(res.out).toContain('paths outside its folder');
     expect(existsSync(out)).toBe(false);

@@ -105,12 +105,14 @@ ${PLAN_FLAGS_HELP}`,
       const logDir = runLogDir(stateDir());
       const emit = (e: RunEvent) => reporter.emit(e);
       const journalPath = `${plan.facts.stateDir}/journal.json`;
-      const command = shjoin(process.argv.slice(2));
-      const journal = Journal.start(journalPath, target.name, command, await readJournal(target, journalPath));
+      const redactor = new Redactor(Object.values(secrets));
+      const command = redactor.redact(shjoin(process.argv.slice(2)));
+      const work = plan.recipes.some((r) => needsWork(statuses.get(r.id)!));
+      const journal = Journal.start(journalPath, target.name, command, work ? await readJournal(target, journalPath) : undefined);
       emit({ type: 'run-start', target: target.name, machine: describeFacts(plan.facts), recipes: plan.recipes.map((r) => ({ id: r.id, status: statuses.get(r.id)!, steps: r.steps.length })), logDir });
       const held = lock;
       const runner = new Runner(plan, target, {
-        emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor: new Redactor(Object.values(secrets)), journal, env: secrets, signal: controller.signal,
+        emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor, journal, env: secrets, signal: controller.signal,
         onStepGroup: (group) => held.setStepGroup(group),
         ...(retries !== undefined ? { retries } : {}),
       });
