@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { cachedFacts, saveFacts } from '../facts/cache.js';
 import { gatherFacts } from '../facts/gather.js';
+import { probePlan, probeWithFacts, type Probe } from '../run/probe.js';
+import { unprobedStatus } from '../run/status.js';
 import type { Facts } from '../facts/types.js';
 import { buildPlan } from '../plan/build.js';
 import { loadMirror, NO_MIRROR } from '../plan/mirror.js';
@@ -28,18 +31,21 @@ export function openCatalog(args: Parsed): Catalog {
   return new Catalog(many(args.values.recipes));
 }
 
-// Everything a plan needs from the command line: catalog, target, facts, and the plan itself.
+// Everything a plan needs from the command line: catalog, target, facts, the plan, and (when probed) what the probe found.
 export interface Session {
   catalog: Catalog;
   target: Target;
   facts: Facts;
   plan: Plan;
+  // Each recipe's status and the step guards that held; without a probe, every recipe is unchecked.
+  probe: Probe;
   // RIG_SECRET_* values from --set and the environment.
   secrets: Record<string, string>;
 }
 
-// Open the target, gather (or read) facts, and build the plan for the recipes named on the command line.
-export async function openSession(args: Parsed, verb: string): Promise<Session> {
+// Open the target, build the plan for the recipes named on the command line, and probe it (facts and checks in one
+// round trip when the target's facts are as last seen); with probe false, only facts are gathered (or read from --facts).
+export async function openSession(args: Parsed, verb: string, probe: boolean): Promise<Session> {
   const names = args.positionals;
   if (names.length === 0) throw new UserError(`${verb} needs at least one recipe name; rig list shows them`);
   const catalog = openCatalog(args);
@@ -48,14 +54,24 @@ export async function openSession(args: Parsed, verb: string): Promise<Session> 
   const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;
   for (const name of names) catalog.get(name);
   const factsFile = one(args.values.facts);
+  const data = dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]);
+  const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), { names, sets, mirror }, facts, data);
+  const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('RIG_SECRET_') && v !== undefined)) as Record<string, string>;
+  const secrets = { ...fromEnv, ...secretsFromSets(sets, new Map(sets.filter((x) => catalog.fileOf(x.recipe)).map((x) => [x.recipe, catalog.get(x.recipe)]))) };
   const target = await openTarget(one(args.values.target), targetOptions(args));
   try {
-    const facts = factsFile ? readFactsFile(factsFile) : await gatherFacts(target);
-    const lookup = (name: string, where?: string): Recipe => catalog.get(name, where);
-    const plan = buildPlan(lookup, { names, sets, mirror }, facts, dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]));
-    const recipes = new Map(plan.recipes.map((r) => [r.name, catalog.get(r.name)]));
-    const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('RIG_SECRET_') && v !== undefined)) as Record<string, string>;
-    return { catalog, target, facts, plan, secrets: { ...fromEnv, ...secretsFromSets(sets, recipes) } };
+    let facts: Facts;
+    let plan: Plan;
+    let found: Probe;
+    if (factsFile || !probe) {
+      facts = factsFile ? readFactsFile(factsFile) : await gatherFacts(target);
+      plan = makePlan(facts);
+      found = probe ? await probePlan(plan, target, secrets) : { statuses: new Map(plan.recipes.map((r) => [r.id, unprobedStatus(r)])), guards: new Map() };
+    } else {
+      ({ plan, facts, ...found } = await probeWithFacts(target, makePlan, cachedFacts(target.cacheKey), secrets));
+    }
+    if (!factsFile) saveFacts(target.cacheKey, facts);
+    return { catalog, target, facts, plan, probe: found, secrets };
   } catch (err) {
     await target.close();
     throw err;

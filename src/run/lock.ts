@@ -45,6 +45,8 @@ export class LockHeld extends Error {
 // A lock file naming the rig process that applies to a target; a lock left by a dead process is taken over.
 export class TargetLock {
   private readonly me: Holder;
+  // Did taking the lock wait for another run (or take over from a dead one)? Then what was probed before may be stale.
+  contended = false;
 
   private constructor(private readonly path: string) {
     this.me = { pid: process.pid, start: startTimeOf(process.pid) ?? '' };
@@ -60,6 +62,7 @@ export class TargetLock {
         const fd = openSync(path, 'wx');
         writeFileSync(fd, JSON.stringify(lock.me));
         closeSync(fd);
+        lock.contended = waited || lock.contended;
         return lock;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -74,6 +77,7 @@ export class TargetLock {
       }
       const stopped = holder?.stepGroup && groupAlive(holder.stepGroup) ? await stopGroup(holder.stepGroup) : undefined;
       if (holder) events.onTakeover?.({ pid: holder.pid, ...(stopped ? { stoppedGroup: stopped } : {}) });
+      lock.contended = true;
       rmSync(path, { force: true });
     }
   }

@@ -13,6 +13,8 @@ import type { Emit } from './events.js';
 import { fetchChecksum, fetchToCache, FetchError } from './fetch.js';
 import { stepHash, type Journal } from './journal.js';
 import { KIND_HINTS } from './kind-hints.js';
+import { LineBuffer } from './line-buffer.js';
+import { MarkerSplit } from './marker-split.js';
 import type { Redactor } from './redact.js';
 import { judgeCheck, needsWork, type RecipeStatus } from './status.js';
 
@@ -34,6 +36,8 @@ export interface ApplyOptions {
   retryDelayMs?: number;
   // Called with the process group of each step as it starts (undefined when it ends).
   onStepGroup?: (group: number | undefined) => void;
+  // Step guards the probe already ran ("recipe id\0step index" → held), so their steps need not ask again.
+  guards?: Map<string, boolean>;
 }
 
 // The outcome of apply.
@@ -74,6 +78,8 @@ export class Runner {
   private readonly installed: string[] = [];
   private readonly prelude: string;
   private readonly prefetched = new Map<Fetch, Promise<{ path: string; digest: string }>>();
+  // Results of recipe checks that ran in the round trip of their last step.
+  private readonly checkedWithStep = new Map<string, { code: number; output: string }>();
 
   constructor(private readonly plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
     this.prelude = `set -euo pipefail\n${envPrelude(plan.facts)}`;
@@ -92,7 +98,7 @@ export class Runner {
       outcome = { ok: false, interrupted: true, ran: this.ran, installed: this.installed };
     }
     journal.finish(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
-    if (work) await this.target.exec(journal.script(), { timeoutMs: 60_000 });
+    if (work && this.target.lasting) await this.target.exec(journal.script(), { timeoutMs: 60_000 });
     return outcome;
   }
 
@@ -138,7 +144,7 @@ export class Runner {
 
   private async runSteps(recipe: PlannedRecipe): Promise<boolean> {
     for (const [i, step] of recipe.steps.entries()) {
-      if (!(await this.runStep(recipe, step, i))) return false;
+      if (!(await this.runStep(recipe, step, i, i === recipe.steps.length - 1))) return false;
     }
     return true;
   }
@@ -174,7 +180,8 @@ export class Runner {
     const { emit, redactor } = this.opts;
     let after: RecipeStatus = { state: 'satisfied', detail: 'done' };
     if (recipe.check) {
-      const res = await this.exec(recipe.check.script, {}, 60_000);
+      const res = this.checkedWithStep.get(recipe.id) ?? (await this.exec(recipe.check.script, {}, 60_000));
+      this.checkedWithStep.delete(recipe.id);
       after = judgeCheck(recipe.check, res.code, res.output);
       if (after.state !== 'satisfied') {
         const out = redactor.redact(res.output);
@@ -209,7 +216,8 @@ export class Runner {
     return res;
   }
 
-  private async runStep(recipe: PlannedRecipe, step: RenderedStep, index: number): Promise<boolean> {
+  // `last`: the recipe's check runs in the same round trip, right after the step.
+  private async runStep(recipe: PlannedRecipe, step: RenderedStep, index: number, last = false): Promise<boolean> {
     const { emit, redactor, journal } = this.opts;
     const hash = stepHash(recipe.id, index, step);
     if (!step.guard && journal.doneBefore(hash)) {
@@ -232,7 +240,7 @@ export class Runner {
       const attempts = (this.opts.retries ?? step.retries) + 1;
       for (let attempt = 1; ; attempt++) {
         try {
-          const skipped = await this.attempt(recipe, step, index, hash, env, stream);
+          const skipped = await this.attempt(recipe, step, index, hash, env, stream, last);
           journal.mark(recipe.id, index, redactor.redact(step.title), hash, skipped ? 'skipped' : 'done');
           if (skipped) emit({ type: 'step-skip', id: recipe.id, step: index, title: step.title, reason: skipped });
           else {
@@ -274,13 +282,16 @@ export class Runner {
   }
 
   // One try of a step; returns why it was skipped, or undefined when it ran. Throws StepFailure.
-  private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, hash: string, env: Record<string, string>, log: WriteStream): Promise<string | undefined> {
+  private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, hash: string, env: Record<string, string>, log: WriteStream, last: boolean): Promise<string | undefined> {
     const { emit, redactor, journal } = this.opts;
     if (step.fetch) {
       if (!env.RIG_DIGEST && step.fetch.digestFrom) {
         env.RIG_DIGEST = await fetchChecksum(step.fetch.digestFrom, new URL(step.fetch.url).pathname.split('/').pop()!, step.fetch.algo, this.opts.signal);
       }
-      if (step.guard && (await this.exec(step.guard, env, 60_000)).code === 0) return 'already done';
+      const key = `${recipe.id}\0${index}`;
+      const probed = step.fetch.digestFrom ? undefined : this.opts.guards?.get(key);
+      this.opts.guards?.delete(key);
+      if (step.guard && (probed ?? (await this.exec(step.guard, env, 60_000)).code === 0)) return 'already done';
       log.write(`# fetch ${step.fetch.url}\n`);
       const progress = (received: number, total: number | undefined) => emit({ type: 'step-progress', id: recipe.id, step: index, received, total });
       const early = this.prefetched.get(step.fetch);
@@ -292,13 +303,21 @@ export class Runner {
     const held = `@@rig-guard-held-${hash}`;
     const body = step.guard && !step.fetch ? `if ( ${step.guard} ) >/dev/null 2>&1; then echo ${held}; exit 0; fi\n${step.script}` : step.script;
     const done = journal.scriptAfter((j) => j.mark(recipe.id, index, redactor.redact(step.title), hash, 'done'));
-    const script = `${journal.script()}\n( ${body}\n)\n${done}`;
+    const checkMark = `@@rig-check-${hash}`;
+    const check = last && recipe.check ? `\nprintf '\\n%s\\n' ${checkMark}\nrig_rc=0\n( set +eu\n${envPrelude(this.plan.facts)}\n${recipe.check.script}\n) 2>&1 || rig_rc=$?\nprintf '%s %s\\n' ${checkMark} "$rig_rc"` : '';
+    const script = `${journal.script()}\n( ${body}\n)\n${done}${check}`;
     log.write(`# command:\n${redactor.redact(step.script)}\n# output:\n`);
-    const res = await this.exec(script, env, step.timeoutMs, (chunk) => {
-      const text = redactor.redact(chunk.replace(`${held}\n`, ''));
+    const split = new MarkerSplit(`\n${checkMark}\n`);
+    const show = (raw: string) => {
+      const text = redactor.redact(raw.replace(`${held}\n`, ''));
       log.write(text);
       if (text) emit({ type: 'step-output', id: recipe.id, step: index, text });
-    });
+    };
+    const lines = new LineBuffer();
+    const res = await this.exec(script, env, step.timeoutMs, (chunk) => show(lines.feed(split.feed(chunk))));
+    show(lines.feed(split.flush()) + lines.flush());
+    const checked = new RegExp(`^\\n${checkMark}\\n([\\s\\S]*?)${checkMark} (\\d+)\\n?$`).exec(split.after() ?? '');
+    if (checked) this.checkedWithStep.set(recipe.id, { code: Number(checked[2]), output: checked[1]! });
     log.write(`\n# exit: ${res.code}${res.timedOut ? ` (killed after ${step.timeoutMs / 1000} s)` : ''}\n`);
     if (res.code === 0 && res.output.startsWith(held)) return 'already done';
     if (res.code !== 0 || res.timedOut) {

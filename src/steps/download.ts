@@ -46,12 +46,11 @@ function fileName(url: string): string {
 // download: the runner fetches the file (verified by sha256), then this script moves it into place or unpacks it.
 export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): KindRender {
   const url = rewriteUrl(ctx.mirror, ctx.data(spec.download));
-  const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: '' };
-  const verify = verifyScript(fetch.algo);
   const name = fileName(url);
+  const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: `/var/tmp/rig-${name}.partial` };
+  const verify = verifyScript(fetch.algo);
   if (spec.to !== undefined) {
     const dest = targetPath(ctx.data(spec.to), ctx.facts);
-    fetch.tempPath = `${ctx.facts.stateDir}/downloads/${name}.rig-partial`;
     const tmp = shq(`${dest}.rig-tmp`);
     const script = [
       verify,
@@ -67,7 +66,6 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
   }
   const dir = targetPath(ctx.data(spec.extract!), ctx.facts);
   const marker = `${ctx.facts.stateDir}/extracted/${createHash('sha256').update(`${url}\n${dir}`).digest('hex').slice(0, 24)}`;
-  fetch.tempPath = `${ctx.facts.stateDir}/downloads/${name}.rig-partial`;
   const strip = spec.strip ? ` --strip-components=${spec.strip}` : '';
   const script = [
     verify,
@@ -83,7 +81,7 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
 
 // The shell equivalent of the runner's fetch, for exported scripts and the dry run.
 export function fetchScript(fetch: Fetch): string {
-  const lines = [`RIG_FILE=${shq(fetch.tempPath)}`, 'mkdir -p "$(dirname "$RIG_FILE")"'];
+  const lines = [`RIG_FILE=${shq(fetch.tempPath)}`];
   if (fetch.digest) lines.push(`RIG_DIGEST=${fetch.digest}`);
   else if (fetch.digestFrom) {
     const pick = `{ n = $2; sub(/^\\*/, "", n); sub(/.*\\//, "", n) } n == f || NF == 1 { print $1; exit }`;

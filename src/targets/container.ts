@@ -17,6 +17,8 @@ const NEVER = new Promise<never>(() => {});
 export interface ContainerOptions {
   // Leave a container rig made running when the target closes.
   keep?: boolean;
+  // A container rig made is saved as an image after the run (--commit).
+  committed?: boolean;
   // Tells the user something worth a line (the name of a kept container, a commit).
   note?: (line: string) => void;
 }
@@ -29,6 +31,8 @@ function signalMarked(id: string, signal: 'TERM' | 'KILL'): string {
 // A Docker or podman container: a new one made from an image (removed on close unless kept), or an existing one (never removed).
 export class ContainerTarget implements Target {
   private closing: Promise<void> | undefined;
+  readonly lasting: boolean;
+  readonly cacheKey: string;
 
   private constructor(
     private readonly engine: Engine,
@@ -38,7 +42,10 @@ export class ContainerTarget implements Target {
     private readonly options: ContainerOptions,
     // For a container rig made: cancels its removal on interrupt (none when kept), and tells whether that removal has begun.
     private readonly made?: { forget: () => void; interrupted: () => boolean },
-  ) {}
+  ) {
+    this.lasting = !made || options.keep === true || options.committed === true;
+    this.cacheKey = made ? name.replace(/ \(rig-[0-9a-f]+\)$/, '') : `${engine}:container:${container}`;
+  }
 
   // Start a new container of `image` that idles until rig is done: host network, host CA bundle mounted when there is one.
   static async start(engine: Engine, image: string, options: ContainerOptions = {}): Promise<ContainerTarget> {
@@ -126,9 +133,16 @@ export class ContainerTarget implements Target {
   }
 
   async putFile(localPath: string, targetPath: string): Promise<void> {
+    const copy = () => runEngine(this.engine, ['cp', localPath, `${this.container}:${targetPath}`]);
+    try {
+      await copy();
+      return;
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+    }
     const dir = await this.exec(`mkdir -p ${shq(posix.dirname(targetPath))}`);
     if (dir.code !== 0) throw new Error(`${this.name}: mkdir -p ${posix.dirname(targetPath)} failed: ${dir.output.trim()}`);
-    await runEngine(this.engine, ['cp', localPath, `${this.container}:${targetPath}`]);
+    await copy();
   }
 
   // Save the container as an image; a container rig made keeps the entrypoint and command of its image.

@@ -7,6 +7,8 @@ import { spawnScript } from './spawn.js';
 // This machine: scripts run with bash in a process group of their own.
 export class LocalTarget implements Target {
   readonly name = 'local';
+  readonly lasting = true;
+  readonly cacheKey = 'local';
 
   exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     return spawnScript(() => execa('bash', ['-s'], {

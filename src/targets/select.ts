@@ -35,17 +35,15 @@ export async function openTarget(spec: string | undefined, options: TargetOption
   const kind = m[1] as 'docker' | 'podman' | 'container';
   const what = m[2]!;
   if (options.commit !== undefined && !isImageRef(options.commit)) throw new UserError(`--commit ${options.commit}: not an image name (e.g. localhost/ml-box:1)`, '--commit');
-  const { engineUnusable, pickEngine } = await import('./engine.js');
+  const { pickEngine } = await import('./engine.js');
   const { ContainerTarget } = await import('./container.js');
-  const containerOptions = { keep: options.keep === true, ...(options.note ? { note: options.note } : {}) };
+  const containerOptions = { keep: options.keep === true, committed: options.commit !== undefined, ...(options.note ? { note: options.note } : {}) };
   if (kind === 'container') {
     if (options.keep) throw new UserError('--keep applies to a new container (docker:IMAGE, podman:IMAGE); container:NAME is never removed', '--keep');
     return ContainerTarget.attach(await pickEngine(options.engine, `--target ${spec}`), what, containerOptions);
   }
   if (options.engine !== undefined && options.engine !== kind) throw new UserError(`--engine ${options.engine} contradicts --target ${spec}`, '--engine');
   if (!isImageRef(what)) throw new UserError(`--target ${spec}: "${what}" is not an image name`, '--target');
-  const why = await engineUnusable(kind);
-  if (why) throw new UserError(`--target ${spec}: ${why}`, '--target');
   return ContainerTarget.start(kind, what, containerOptions);
 }
 

@@ -24,6 +24,10 @@ export interface ExecResult {
 export interface Target {
   // "local", "podman:debian-bookworm", …
   readonly name: string;
+  // Names the target across runs (facts gathered there are cached under it): "local", "podman:IMAGE", "podman:container:NAME".
+  readonly cacheKey: string;
+  // Does what rig writes there (its journal) outlive this run? Not in a container rig made and removes afterwards.
+  readonly lasting: boolean;
   // Run a bash script (given on stdin, with stdin then closed for its commands).
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
   // Copy a file from this machine to a path on the target.

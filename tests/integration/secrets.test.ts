@@ -27,6 +27,8 @@ steps:
     creates: ${root}/token
   - run: echo "the token is $(head -n1 ${root}/token)" && echo "again {{ params.password }}"
     creates: ${root}/used
+  - run: 'pw="{{ params.password }}"; printf "slowly: %s" "\${pw:0:3}"; sleep 0.3; printf "%s\\n" "\${pw:3}"'
+    creates: ${root}/slow
 verify:
   - run: grep -qF "PASSWORD='{{ params.password }}'" ${root}/created
 `,
@@ -38,6 +40,7 @@ verify:
     expect(res.stdout).toContain('creating user with password ***');
     expect(res.stdout).toContain('the token is ***');
     expect(res.stdout).toContain('again ***');
+    expect(res.stdout).toContain('slowly: ***');
     const json = await rig(['apply', 'db', '--recipes', join(root, 'recipes'), '--json'], { env: { ...env, RIG_SECRET_DB_PASSWORD: secret } });
     expect(json.code).toBe(0);
     const exported = await rig(['export', 'sh', 'db', '--recipes', join(root, 'recipes'), '--set', `db.password=${secret}`], { env });

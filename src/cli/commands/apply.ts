@@ -2,7 +2,6 @@ import { describeFacts } from '../../facts/parse.js';
 import type { Plan } from '../../plan/types.js';
 import { selectReporter } from '../../report/select.js';
 import type { RunEvent } from '../../run/events.js';
-import { probePlan } from '../../run/probe.js';
 import { Redactor } from '../../run/redact.js';
 import { Runner } from '../../run/runner.js';
 import { runLogDir, stateDir } from '../../state-dir.js';
@@ -10,6 +9,7 @@ import { needsWork, type RecipeStatus } from '../../run/status.js';
 import { ExitError, UserError, UserErrors } from '../../errors.js';
 import type { Facts } from '../../facts/types.js';
 import { Journal, readJournal } from '../../run/journal.js';
+import { probePlan } from '../../run/probe.js';
 import { LockHeld, TargetLock } from '../../run/lock.js';
 import { shjoin } from '../../shell/quote.js';
 import { claimSignals } from '../../targets/cleanup.js';
@@ -89,7 +89,7 @@ ${PLAN_FLAGS_HELP}`,
   async run(args) {
     const started = Date.now();
     const retries = parseRetries(one(args.values.retries));
-    const session = await openSession(args, 'apply');
+    const session = await openSession(args, 'apply', true);
     const { plan, target, secrets } = session;
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
@@ -98,7 +98,7 @@ ${PLAN_FLAGS_HELP}`,
     let lock: TargetLock | undefined;
     try {
       lock = await takeLock(lockPath(target.name, plan.facts), args.values['no-wait'] !== true);
-      const statuses = await probePlan(plan, target, secrets);
+      const { statuses, guards } = lock.contended ? await probePlan(plan, target, secrets) : session.probe;
       refuseBlocked(plan, statuses);
       requireSecrets(plan, statuses, secrets);
       const reporter = await selectReporter({ json: args.values.json === true, verbose: args.values.verbose === true });
@@ -113,7 +113,7 @@ ${PLAN_FLAGS_HELP}`,
       const held = lock;
       const runner = new Runner(plan, target, {
         emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor, journal, env: secrets, signal: controller.signal,
-        onStepGroup: (group) => held.setStepGroup(group),
+        onStepGroup: (group) => held.setStepGroup(group), guards,
         ...(retries !== undefined ? { retries } : {}),
       });
       const result = await runner.apply(statuses);

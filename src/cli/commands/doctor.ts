@@ -76,7 +76,7 @@ needs a param, say) is listed with the reason.`,
       const lookup: RecipeLookup = (name, where) => catalog.get(name, where);
       const sorted = sortOut(catalog, lookup, facts, data, mirror);
       const plan: Plan = buildPlan(lookup, { names: sorted.names, sets: [], mirror }, facts, data);
-      const statuses = await probePlan(plan, target);
+      const { statuses } = await probePlan(plan, target);
       const rows: Row[] = [...plan.recipes.map((r) => ({ recipe: r.id, status: statuses.get(r.id)! })), ...sorted.rows].sort((a, b) => a.recipe.localeCompare(b.recipe));
       if (args.values.json) process.stdout.write(`${JSON.stringify({ target: target.name, facts, recipes: rows }, null, 2)}\n`);
       else process.stdout.write(`rig doctor on ${target.name}: ${describeFacts(facts)}\n\n${table(rows)}\n`);

@@ -70,7 +70,7 @@ ${PLAN_FLAGS_HELP}`,
     const from = one(args.values.from);
     if (format !== 'dockerfile' && from !== undefined) throw new UserError(`--from applies to export dockerfile, not ${format}`, '--from');
     const planArgs = format === 'dockerfile' ? await dockerfileArgs(args, from) : args;
-    const session = await openSession({ ...planArgs, positionals: names }, `export ${format}`);
+    const session = await openSession({ ...planArgs, positionals: names }, `export ${format}`, false);
     try {
       if (format === 'dockerfile') {
         const argv = ['export', format, ...names, '--from', from!].join(' ');

@@ -1,6 +1,4 @@
 import { planJson, renderPlanText } from '../../report/plan-text.js';
-import { probePlan } from '../../run/probe.js';
-import { unprobedStatus } from '../../run/status.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { openSession } from '../session.js';
@@ -20,12 +18,10 @@ Flags:
 ${PLAN_FLAGS_HELP}`,
   flags: { ...PLAN_FLAGS, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
   async run(args) {
-    const session = await openSession(args, 'plan');
+    const session = await openSession(args, 'plan', !args.values['no-probe']);
     try {
       const { plan, target } = session;
-      const statuses = args.values['no-probe']
-        ? new Map(plan.recipes.map((r) => [r.id, unprobedStatus(r)]))
-        : await probePlan(plan, target, session.secrets);
+      const { statuses } = session.probe;
       const out = args.values.json ? JSON.stringify(planJson(plan, statuses, target.name), null, 2) : renderPlanText(plan, statuses, target.name);
       process.stdout.write(`${out}\n`);
       return 0;

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateDir } from '../state-dir.js';
+import type { Facts } from './types.js';
+
+function pathOf(key: string): string {
+  return join(stateDir(), 'cache', 'facts', `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
+}
+
+// The facts last gathered on the target with this key, if any: a guess that lets facts and checks run in one round trip.
+export function cachedFacts(key: string): Facts | undefined {
+  try {
+    return JSON.parse(readFileSync(pathOf(key), 'utf8')) as Facts;
+  } catch {
+    return undefined;
+  }
+}
+
+// Remember the facts of a target for the next run.
+export function saveFacts(key: string, facts: Facts): void {
+  const path = pathOf(key);
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(facts));
+    renameSync(`${path}.${process.pid}.tmp`, path);
+  } catch {
+    // a cache that cannot be written only costs a round trip
+  }
+}
