@@ -24,7 +24,7 @@ async function serveLoopback(dir) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', '--directory', dir, String(port)], { stdio: 'ignore' });
   for (let i = 0; i < 50; i++) {
-    if (run('bash', ['-c', `curl -fsS -o /dev/null http://127.0.0.1:${port}/simple/wheel/ && echo up || true`]).stdout.includes('up')) break;
+    if (await fetch(`http://127.0.0.1:${port}/simple/wheel/`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url: `http://127.0.0.1:${port}`, sha: createHash('sha256').update(readFileSync(join(dir, 'tool.tar.gz'))).digest('hex'), stop: () => server.kill() };

@@ -112,3 +112,21 @@ describe('rig CLI', () => {
     execFileSync('bash', ['-n', `${dir}/setup.sh`]);
   });
 });
+
+describe('rig apply on a terminal', () => {
+  it('shows a live task list (listr2) and the summary', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'recipes/hello.yaml': `name: hello\nsummary: s\ncheck:\n  run: cat ${dir}/hello\nsteps:\n  - file: ${dir}/hello\n    content: "1.0\\n"\n`,
+    });
+    const { execa } = await import('execa');
+    const { RIG } = await import('../helpers/rig.js');
+    const { CI: _ci, ...inherited } = process.env;
+    const env = { ...inherited, RIG_STATE_DIR: `${dir}/state`, RIG_TARGET_STATE: `${dir}/tstate`, TERM: 'xterm' };
+    const res = await execa('script', ['-qec', `stty cols 120 rows 40; ${process.execPath} ${RIG} apply hello --recipes ${dir}/recipes`, '/dev/null'], { env, extendEnv: false, reject: false });
+    const screen = res.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+    expect(res.exitCode).toBe(0);
+    expect(screen).toContain('✔ hello: installed, found 1.0');
+    expect(screen).toMatch(/done: 1 installed, 0 satisfied, 0 skipped, 1 step run/);
+  });
+});
