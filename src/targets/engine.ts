@@ -17,7 +17,7 @@ export class EngineError extends Error {
 
 // The line of an engine's output that says what went wrong: the last one that mentions an error, else the last one
 // that is not a pointer to --help.
-function reasonOf(text: string): string {
+export function reasonOf(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Run|See) '.*--help'/.test(l));
   return lines.findLast((l) => /error/i.test(l)) ?? lines.at(-1) ?? '';
 }
