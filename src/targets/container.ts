@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { shq } from '../shell/quote.js';
 import { Agent, AGENT } from './agent.js';
@@ -155,16 +154,7 @@ export class ContainerTarget implements Target {
     const args = ['exec', '-i', '-e', `RIG_EXEC=${id}`, ...Object.keys(env).flatMap((k) => ['-e', k]), this.container, 'bash', '-s'];
     const watch = this.killOnDemand(id, options);
     try {
-      const result = await spawnScript(() => execa(this.engine, args, {
-        input: asStdinScript(script),
-        env,
-        extendEnv: true,
-        all: true,
-        reject: false,
-        buffer: false,
-        detached: true,
-        stripFinalNewline: false,
-      }), options);
+      const result = await spawnScript(this.engine, args, script, { ...options, env });
       if ((result.code === 126 || result.code === 127) && NO_BASH.test(result.output)) {
         throw new UserError(`${this.name}: the image has no bash; rig runs its scripts with bash`, '--target');
       }

@@ -1,7 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { execa } from 'execa';
-import { asStdinScript, type ExecOptions, type ExecResult, type Target } from './target.js';
+import type { ExecOptions, ExecResult, Target } from './target.js';
 import { spawnScript } from './spawn.js';
 
 // This machine: scripts run with bash in a process group of their own.
@@ -11,16 +10,7 @@ export class LocalTarget implements Target {
   readonly cacheKey = 'local';
 
   exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return spawnScript(() => execa('bash', ['-s'], {
-      input: asStdinScript(script),
-      env: options.env ?? {},
-      extendEnv: true,
-      all: true,
-      reject: false,
-      buffer: false,
-      detached: true,
-      stripFinalNewline: false,
-    }), options);
+    return spawnScript('bash', ['-s'], script, options);
   }
 
   async putFile(localPath: string, targetPath: string): Promise<void> {

@@ -1,5 +1,5 @@
-import type { ResultPromise } from 'execa';
-import type { ExecOptions, ExecResult } from './target.js';
+import { execa } from 'execa';
+import { asStdinScript, type ExecOptions, type ExecResult } from './target.js';
 
 const MAX_KEPT_OUTPUT = 8 * 1024 * 1024;
 const KILL_GRACE_MS = 2000;
@@ -13,9 +13,18 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-// Run a detached child, stream its output, and kill its whole process group on timeout or abort.
-export async function spawnScript(start: () => ResultPromise, options: ExecOptions): Promise<ExecResult> {
-  const child = start();
+// Run `file args…` reading a bash script on stdin, detached, streaming its output; kill its whole process group on timeout or abort.
+export async function spawnScript(file: string, args: readonly string[], script: string, options: ExecOptions): Promise<ExecResult> {
+  const child = execa(file, args, {
+    input: asStdinScript(script),
+    env: options.env ?? {},
+    extendEnv: true,
+    all: true,
+    reject: false,
+    buffer: false,
+    detached: true,
+    stripFinalNewline: false,
+  });
   if (child.pid) options.onSpawn?.(child.pid);
   let output = '';
   let timedOut = false;
