@@ -148,8 +148,3 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
   checkSets(request.sets, loaded);
   return { request, facts, recipes };
 }
-
-// Is this planned recipe only a list of other recipes?
-export function isPlannedStack(r: PlannedRecipe): boolean {
-  return !r.check && r.steps.length === 0;
-}

@@ -24,7 +24,7 @@ const profileSchema = z.strictObject({
 });
 
 // The directory of built-in mirror profiles.
-export const MIRRORS_DIR = join(BUILTIN_RECIPES, 'data', 'mirrors');
+const MIRRORS_DIR = join(BUILTIN_RECIPES, 'data', 'mirrors');
 
 // No mirror: every value empty, no rewrites.
 export const NO_MIRROR: Mirror = { name: '', values: Object.fromEntries(MIRROR_KEYS.map((k) => [k, ''])), rewrites: [] };
@@ -39,7 +39,7 @@ function fromProfile(text: string, file: string): Mirror {
 }
 
 // Names of the built-in mirror profiles.
-export function mirrorNames(): string[] {
+function mirrorNames(): string[] {
   return existsSync(MIRRORS_DIR) ? readdirSync(MIRRORS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort() : [];
 }
 

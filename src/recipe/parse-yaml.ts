@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { SourcePositions } from './source.js';
 
 // Recipe files larger than this are refused.
-export const MAX_RECIPE_BYTES = 256 * 1024;
+const MAX_RECIPE_BYTES = 256 * 1024;
 const MAX_ALIASES = 50;
 
 // A YAML file parsed to plain data, with positions for its keys.

@@ -10,7 +10,7 @@ function indent(text: string, prefix: string): string {
 }
 
 // Count recipes by what apply would do with them.
-export function planSummary(plan: Plan, statuses: Map<string, RecipeStatus>): string {
+function planSummary(plan: Plan, statuses: Map<string, RecipeStatus>): string {
   const n = (pred: (s: RecipeStatus) => boolean) => plan.recipes.filter((r) => pred(statuses.get(r.id)!)).length;
   const parts = [
     `${n((s) => s.state === 'missing')} to install`,

@@ -33,7 +33,7 @@ export function stepHash(recipeId: string, index: number, step: RenderedStep): s
 }
 
 // Shell that replaces the journal file atomically (a temp file, then a rename).
-export function journalWriteScript(path: string, data: JournalData): string {
+function journalWriteScript(path: string, data: JournalData): string {
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   return `mkdir -p ${shq(dir)} && printf '%s\\n' ${shq(JSON.stringify(data))} > ${shq(`${path}.tmp`)}.$$ && mv -f ${shq(`${path}.tmp`)}.$$ ${shq(path)}`;
 }

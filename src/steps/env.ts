@@ -11,7 +11,7 @@ function prependLines(variable: string, dirs: string[]): string[] {
 }
 
 // What an env step sets, rendered for the target.
-export function envSetting(spec: StepSpec<'env'>, ctx: RenderContext): EnvSetting {
+function envSetting(spec: StepSpec<'env'>, ctx: RenderContext): EnvSetting {
   const dirs = (list: string[]) => list.map((d) => targetPath(ctx.data(d), ctx.facts));
   return {
     path: dirs(spec.env.path ?? []),
@@ -21,7 +21,7 @@ export function envSetting(spec: StepSpec<'env'>, ctx: RenderContext): EnvSettin
 }
 
 // The profile file an env step writes: PATH entries first, then variables.
-export function envFileContent(recipe: string, setting: EnvSetting): string {
+function envFileContent(recipe: string, setting: EnvSetting): string {
   const lines = [`# ${recipe}: written by rig; rig rewrites this file`, ...prependLines('PATH', setting.path)];
   for (const [name, dirs] of Object.entries(setting.prepend)) lines.push(...prependLines(name, dirs));
   for (const [name, value] of Object.entries(setting.vars)) lines.push(`export ${name}=${shq(value)}`);

@@ -14,9 +14,9 @@ import { renderRun } from './run.js';
 import type { KindRender, RenderContext, RenderedStep } from './types.js';
 
 // Seconds a step of each kind may run before it is killed, unless the step sets `timeout`.
-export const DEFAULT_TIMEOUT_S: Record<StepKind, number> = { apt: 1800, pip: 3600, download: 3600, file: 60, env: 60, git: 3600, run: 7200 };
+const DEFAULT_TIMEOUT_S: Record<StepKind, number> = { apt: 1800, pip: 3600, download: 3600, file: 60, env: 60, git: 3600, run: 7200 };
 // Retries of network-bound kinds, unless the step sets `retries`.
-export const DEFAULT_RETRIES: Record<StepKind, number> = { apt: 2, pip: 2, download: 3, file: 0, env: 0, git: 2, run: 0 };
+const DEFAULT_RETRIES: Record<StepKind, number> = { apt: 2, pip: 2, download: 3, file: 0, env: 0, git: 2, run: 0 };
 
 function renderKind(step: Step, ctx: RenderContext): KindRender {
   switch (step.kind) {

@@ -31,7 +31,7 @@ export async function runEngine(engine: Engine, args: readonly string[]): Promis
 }
 
 // Why this engine cannot be used here, or undefined when it can: docker needs a reachable daemon, podman its client.
-export async function engineUnusable(engine: Engine): Promise<string | undefined> {
+async function engineUnusable(engine: Engine): Promise<string | undefined> {
   try {
     await runEngine(engine, engine === 'docker' ? ['info', '--format', '{{.ServerVersion}}'] : ['--version']);
     return undefined;
