@@ -88,7 +88,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     const where = () => recipe.at(['assert', i]);
     const { say, when: guard, ...when } = a;
     if (guard && whenFails(renderWhen(guard, ctx, where, `assert[${i}].when`), facts, params)) continue;
-    const failed = whenFails(renderWhen(when, ctx, where, `assert[${i}]`), facts, params);
+    const failed = whenFails(renderWhen(when, ctx, where, `assert[${i}]`), facts, params, when);
     if (failed) planned.blocked = `${at(where, `assert[${i}].say`, () => renderData(say, ctx))} (${failed})`;
   }
   const check = planCheck(recipe, ctx);
@@ -99,7 +99,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     shell: (t) => renderShell(t, ctx),
   };
   for (const step of recipe.steps) {
-    if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params)) continue;
+    if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params, step.spec.when)) continue;
     planned.steps.push(at(step.where, `steps[${step.index}]`, () => renderStep(step, rctx)));
   }
   planned.verify = recipe.verify.map((v, i) => {
@@ -128,7 +128,7 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
     const notes: string[] = [];
     const ctx: TemplateContext = { ...base, params, recipe: { name } };
     ctx.vars = deriveVars(recipe, ctx, facts, data, request.mirror, notes);
-    const skip = recipe.when ? whenFails(renderWhen(recipe.when, ctx, () => recipe.at(['when']), 'when'), facts, params) : undefined;
+    const skip = recipe.when ? whenFails(renderWhen(recipe.when, ctx, () => recipe.at(['when']), 'when'), facts, params, recipe.when) : undefined;
     const requires: string[] = [];
     if (!skip) {
       for (const req of recipe.requires) {

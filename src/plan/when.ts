@@ -7,7 +7,8 @@ const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 const words = (values: unknown[]) => values.map(String).join(' or ');
 
 // Why `when` does not hold on these facts and params, or undefined when it holds.
-export function whenFails(when: WhenInput | undefined, facts: Facts, params: Record<string, ParamValue>): string | undefined {
+// `written` is the matcher as the recipe wrote it, templates and all, to name an empty value.
+export function whenFails(when: WhenInput | undefined, facts: Facts, params: Record<string, ParamValue>, written?: WhenInput): string | undefined {
   if (!when) return undefined;
   if (when.os !== undefined) {
     if (!list(when.os).includes(facts.os.id)) return `needs os ${words(list(when.os))} (this is ${facts.os.id || 'unknown'})`;
@@ -37,7 +38,10 @@ export function whenFails(when: WhenInput | undefined, facts: Facts, params: Rec
     return when.container ? 'only inside a container' : 'not inside a container';
   }
   if (when.root !== undefined && when.root !== facts.root) return when.root ? 'needs root' : 'only when not root';
-  if (when.nonempty !== undefined && list(when.nonempty).some((v) => v === '')) return 'a value it needs is empty';
+  if (when.nonempty !== undefined) {
+    const empty = list(when.nonempty).findIndex((v) => v === '');
+    if (empty >= 0) return `${written?.nonempty === undefined ? 'a value it needs' : list(written.nonempty)[empty]} is empty`;
+  }
   for (const [name, wanted] of Object.entries(when.params ?? {})) {
     const value = String(params[name]);
     if (!list(wanted).map(String).includes(value)) return `only when ${name} is ${words(list(wanted))} (it is ${value})`;
