@@ -8,6 +8,7 @@ import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkSets, resolveParams, type ParamValue } from './params.js';
 import type { DataLookup } from './data.js';
+import { typedCheck } from './typed-checks.js';
 import type { Mirror } from './mirror.js';
 import { DERIVERS } from './derive/index.js';
 import type { Plan, PlannedCheck, PlannedRecipe, PlanRequest } from './types.js';
@@ -39,7 +40,8 @@ function at<T>(where: Where, label: string, render: () => T): T {
 function planCheck(recipe: Recipe, ctx: TemplateContext): PlannedCheck | undefined {
   const check = recipe.check;
   if (!check) return undefined;
-  const planned: PlannedCheck = { script: at(() => recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run, ctx)) };
+  const typed = at(() => recipe.at(['check']), 'check', () => typedCheck(check, ctx.facts as Facts, (t) => renderData(t, ctx)));
+  const planned: PlannedCheck = typed ?? { script: at(() => recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run!, ctx)) };
   if (check.pattern) planned.pattern = check.pattern;
   if (check.wants !== undefined) {
     planned.wants = at(() => recipe.at(['check', 'wants']), 'check.wants', () => parseWants(renderData(check.wants!, ctx)));

@@ -16,6 +16,8 @@ export interface PlannedCheck {
   script: string;
   pattern?: RegExp;
   wants?: Wants;
+  // A dpkg or pip check: the probe asks for all of a plan's packages at once (per interpreter for pip).
+  query?: { kind: 'dpkg'; names: string[] } | { kind: 'pip'; python: string; names: string[] };
 }
 
 // One recipe instance in the plan, fully rendered.

@@ -109,6 +109,10 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   let check: Recipe['check'];
   if (input.check) {
     check = { ...input.check, where: at(['check']) };
+    const kinds = (['run', 'dpkg', 'pip'] as const).filter((k) => input.check![k] !== undefined);
+    if (kinds.length !== 1) errors.push(new UserError(`check: needs exactly one of run, dpkg or pip${kinds.length ? `, found ${kinds.join(' and ')}` : ''}`, at(['check'])));
+    if (input.check.pip === undefined && (input.check.python !== undefined || input.check.venv !== undefined)) errors.push(new UserError('check: python and venv go with pip', at(['check'])));
+    if (input.check.run === undefined && input.check.version !== undefined) errors.push(new UserError('check.version: only a run check needs a version regex; dpkg and pip checks read the version themselves', at(['check', 'version'])));
     if (input.check.version !== undefined) {
       const pattern = compileRegex(input.check.version, ['check', 'version'], at, errors);
       if (pattern) check.pattern = pattern;

@@ -34,9 +34,15 @@ export const whenSchema = z
   .meta({ description: 'Run only where every matcher holds' });
 
 // A read-only command whose output tells the installed version.
+// One of run (a command), dpkg (a Debian package) or pip (Python distributions): dpkg and pip checks of a plan are
+// answered by one dpkg-query, and one Python per interpreter.
 export const checkSchema = z.strictObject({
-  run: z.string().meta({ description: 'read-only shell command; exit 0 means installed' }),
-  version: z.string().optional().meta({ description: 'regex with a (?<version>…) group applied to the output' }),
+  run: z.string().optional().meta({ description: 'read-only shell command; exit 0 means installed' }),
+  dpkg: z.string().optional().meta({ description: 'a Debian package: installed, at its upstream version' }),
+  pip: z.union([z.string(), z.array(z.string()).min(1)]).optional().meta({ description: 'Python distributions: all installed, at the first one\'s version' }),
+  python: z.string().optional().meta({ description: 'with pip: the interpreter (default python3)' }),
+  venv: z.string().optional().meta({ description: 'with pip: a virtualenv, whose bin/python is asked' }),
+  version: z.string().optional().meta({ description: 'with run: regex with a (?<version>…) group applied to the output' }),
   wants: z.string().optional().meta({ description: 'exact version or semver-style range, e.g. ">=3.20"' }),
 });
 

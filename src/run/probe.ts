@@ -2,7 +2,9 @@ import { FACTS_SCRIPT } from '../facts/script.js';
 import { gatherFacts } from '../facts/gather.js';
 import { parseFacts } from '../facts/parse.js';
 import type { Facts } from '../facts/types.js';
-import type { Plan } from '../plan/types.js';
+import { answerOf, PIP_VERSIONS_PY } from '../plan/typed-checks.js';
+import type { Plan, PlannedRecipe } from '../plan/types.js';
+import { shjoin, shq } from '../shell/quote.js';
 import { envPrelude } from '../steps/prelude.js';
 import type { Target } from '../targets/target.js';
 import { runBatch, type BatchItem, type BatchResult } from './batch.js';
@@ -15,13 +17,15 @@ export interface Probe {
 }
 
 const FACTS_KEY = '\0facts';
+const DPKG_KEY = '\0dpkg';
+const PIP_KEY = '\0pip\0';
 
 // The read-only commands of a plan: every check, the guards of recipes without one, and the guards of downloads (so the runner need not ask again).
 function probeItems(plan: Plan): BatchItem[] {
-  const items: BatchItem[] = [];
+  const items: BatchItem[] = queryItems(plan);
   for (const r of plan.recipes) {
     if (r.skip) continue;
-    if (r.check) items.push({ key: `${r.id}\0check`, script: r.check.script });
+    if (r.check && !r.check.query) items.push({ key: `${r.id}\0check`, script: r.check.script });
     r.steps.forEach((s, i) => {
       if (!r.check || (s.fetch?.digest && s.guard)) items.push({ key: `${r.id}\0${i}`, script: s.guard ?? 'false' });
     });
@@ -29,14 +33,49 @@ function probeItems(plan: Plan): BatchItem[] {
   return items;
 }
 
+// One item per kind of typed check: a dpkg-query for every package the plan's dpkg checks name, and a Python per
+// interpreter for every distribution its pip checks name.
+function queryItems(plan: Plan): BatchItem[] {
+  const dpkg = new Set<string>();
+  const pip = new Map<string, Set<string>>();
+  for (const r of plan.recipes) {
+    const query = r.skip ? undefined : r.check?.query;
+    if (query?.kind === 'dpkg') query.names.forEach((n) => dpkg.add(n));
+    if (query?.kind === 'pip') query.names.forEach((n) => pip.set(query.python, (pip.get(query.python) ?? new Set()).add(n)));
+  }
+  const items: BatchItem[] = [];
+  if (dpkg.size) items.push({ key: DPKG_KEY, script: `dpkg-query -W -f='\${Package}\\t\${db:Status-Status}\\t\${Version}\\n' ${shjoin([...dpkg])} 2>/dev/null; true` });
+  for (const [python, names] of pip) items.push({ key: `${PIP_KEY}${python}`, script: `${shq(python)} -c ${shq(PIP_VERSIONS_PY)} ${shjoin([...names])} 2>/dev/null; true` });
+  return items;
+}
+
+// Installed versions by name from a query item's output ("name<TAB>version" lines; dpkg's also carry the status).
+function versionsFrom(res: BatchResult | undefined, kind: 'dpkg' | 'pip'): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const line of res?.output.split('\n') ?? []) {
+    const cols = line.split('\t');
+    if (kind === 'dpkg' && cols[1] === 'installed' && cols[2]) found.set(cols[0]!, cols[2]);
+    if (kind === 'pip' && cols[1]) found.set(cols[0]!, cols[1]);
+  }
+  return found;
+}
+
+function checkResult(r: PlannedRecipe, results: Map<string, BatchResult>): BatchResult {
+  const query = r.check!.query;
+  if (!query) return results.get(`${r.id}\0check`)!;
+  const found = query.kind === 'dpkg' ? versionsFrom(results.get(DPKG_KEY), 'dpkg') : versionsFrom(results.get(`${PIP_KEY}${query.python}`), 'pip');
+  const byName = new Map(query.names.map((n) => [n, found.get(n.replace(/:.*/, '')) ?? found.get(n) ?? '']));
+  return answerOf(r.check!, byName);
+}
+
 function judge(plan: Plan, results: Map<string, BatchResult>): Probe {
   const statuses = new Map<string, RecipeStatus>();
   const guards = new Map<string, boolean>();
-  for (const [key, res] of results) if (key !== FACTS_KEY && !key.endsWith('\0check')) guards.set(key, res.code === 0);
+  for (const [key, res] of results) if (key.includes('\0') && !key.startsWith('\0') && !key.endsWith('\0check')) guards.set(key, res.code === 0);
   for (const r of plan.recipes) {
     if (r.skip || (!r.check && r.steps.length === 0)) statuses.set(r.id, unprobedStatus(r));
     else if (r.check) {
-      const res = results.get(`${r.id}\0check`)!;
+      const res = checkResult(r, results);
       statuses.set(r.id, withBlock(r, judgeCheck(r.check, res.code, res.output)));
     } else statuses.set(r.id, withBlock(r, judgeGuards(r, r.steps.map((_, i) => guards.get(`${r.id}\0${i}`) === true))));
   }
