@@ -3,7 +3,6 @@ import type { TargetOptions } from '../targets/select.js';
 
 // One rig subcommand: its flags, its help text, and what it does; returns the exit code.
 export interface Command {
-  summary: string;
   usage: string;
   flags: Flags;
   run(args: Parsed): Promise<number>;

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   status: () => import('./commands/status.js'),
 };
 
+// One line per command for `rig --help` (kept here so that help loads no command module).
 const SUMMARIES: Record<string, string> = {
   list: 'list the recipes',
   show: 'show one recipe: params, requires, check, steps',

@@ -48,13 +48,18 @@ function start(args: string[], env: Record<string, string>) {
   return execa(process.execPath, [RIG, ...args], { env, reject: false });
 }
 
+// Start `rig apply slow` and wait until its long second step is running; returns the run and that step's child pid.
+async function startUntilLongStep(b: ReturnType<typeof slowBox>) {
+  const run = start(['apply', 'slow', '--recipes', b.recipes], b.env);
+  const childPid = join(b.root, 'child.pid');
+  await until(() => existsSync(childPid) && readFileSync(childPid, 'utf8').trim() !== '');
+  return { run, child: Number(readFileSync(childPid, 'utf8')) };
+}
+
 describe('resume after a crash or an interruption', () => {
   it('kill -9 mid-apply, then the same command again: earlier steps are not repeated, the run finishes', async () => {
     const b = slowBox();
-    const first = start(['apply', 'slow', '--recipes', b.recipes], b.env);
-    const childPid = join(b.root, 'child.pid');
-    await until(() => existsSync(childPid) && readFileSync(childPid, 'utf8').trim() !== '');
-    const orphan = Number(readFileSync(childPid, 'utf8'));
+    const { run: first, child: orphan } = await startUntilLongStep(b);
     first.kill('SIGKILL');
     await first;
     expect(alive(orphan)).toBe(true);
@@ -75,10 +80,7 @@ describe('resume after a crash or an interruption', () => {
 
   it('SIGINT during a long step: its children are gone within 3 s, exit 130, and the run resumes', async () => {
     const b = slowBox();
-    const run = start(['apply', 'slow', '--recipes', b.recipes], b.env);
-    const childPid = join(b.root, 'child.pid');
-    await until(() => existsSync(childPid) && readFileSync(childPid, 'utf8').trim() !== '');
-    const child = Number(readFileSync(childPid, 'utf8'));
+    const { run, child } = await startUntilLongStep(b);
     const sent = Date.now();
     run.kill('SIGINT');
     const res = await run;

@@ -70,7 +70,6 @@ function parseRetries(value: string | undefined): number | undefined {
 
 // rig apply: install what is missing or at the wrong version.
 export const command: Command = {
-  summary: 'install what is missing or at the wrong version',
   usage: `Usage: rig apply RECIPE… [flags]
 
 Check every recipe of the plan (one read-only batch), then for each one that is missing

@@ -57,7 +57,6 @@ function table(rows: Row[]): string {
 
 // rig doctor: every recipe's status on the target, from one plan probed in one batch.
 export const command: Command = {
-  summary: 'every recipe\'s status on this machine (installed version vs wanted)',
   usage: `Usage: rig doctor [--json] [--target TARGET] [--mirror NAME] [--recipes DIR]
 
 Show every recipe (stacks aside) with its default params: satisfied, missing, wrong

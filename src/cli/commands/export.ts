@@ -44,7 +44,6 @@ async function dockerfileArgs(args: Parsed, from: string | undefined): Promise<P
 
 // rig export: a plan as a standalone bash script or a Dockerfile.
 export const command: Command = {
-  summary: 'write a plan as a bash script (sh) or a Dockerfile',
   usage: `Usage: rig export sh RECIPE… [flags]
        rig export dockerfile RECIPE… --from IMAGE [flags]
 

@@ -10,7 +10,6 @@ function flatten(value: unknown, prefix = ''): [string, string][] {
 
 // rig facts: what the target machine is.
 export const command: Command = {
-  summary: 'print what the target machine is',
   usage: `Usage: rig facts [--json] [--target TARGET]
 
 Print the facts recipes are planned with (os, arch, cpus, memory, root/sudo, container,

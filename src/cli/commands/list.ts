@@ -6,7 +6,6 @@ import { openCatalog } from '../session.js';
 
 // rig list: every recipe with its summary.
 export const command: Command = {
-  summary: 'list the recipes',
   usage: `Usage: rig list [--json] [--recipes DIR]
 
 List every recipe (built-in, and from --recipes directories) with its summary.

@@ -5,7 +5,6 @@ import { openSession } from '../session.js';
 
 // rig plan: the dry run.
 export const command: Command = {
-  summary: 'dry run: what would run, in order, and why',
   usage: `Usage: rig plan RECIPE… [flags]
 
 Show, without changing anything, what rig apply would do: each recipe in dependency

@@ -3,7 +3,6 @@ import type { Command } from '../command.js';
 
 // rig schema: the JSON Schema of recipe files.
 export const command: Command = {
-  summary: 'print the JSON Schema of recipe files',
   usage: `Usage: rig schema
 
 Print the JSON Schema of recipe files, generated from the same schema rig validates with.

@@ -29,7 +29,6 @@ function describe(r: Recipe): string {
 
 // rig show: one recipe in full.
 export const command: Command = {
-  summary: 'show one recipe',
   usage: `Usage: rig show RECIPE [--json] [--recipes DIR]
 
 Show a recipe: its params (type, default), requires, when, check, steps, verify and hints.

@@ -9,7 +9,6 @@ const MARKS: Record<JournalStep['state'], string> = { done: '✓', skipped: '·'
 
 // rig status: the last run on a target, from its journal.
 export const command: Command = {
-  summary: 'show the last run on the target',
   usage: `Usage: rig status [--json] [--target TARGET]
 
 Show the last rig apply on the target, from the journal rig keeps there: the command,

@@ -6,7 +6,6 @@ import { RECIPE_FLAGS } from '../command.js';
 
 // rig validate: check recipe files.
 export const command: Command = {
-  summary: 'check recipe files',
   usage: `Usage: rig validate [PATH…] [--strict] [--recipes DIR]
 
 Check recipe files (or directories of them; all recipes when no path is given): YAML,
