@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { cachedFacts, saveFacts } from '../facts/cache.js';
 import { gatherFacts } from '../facts/gather.js';
+import { completeFacts } from '../facts/parse.js';
 import { probePlan, probeWithFacts, type Probe } from '../run/probe.js';
 import { unprobedStatus } from '../run/status.js';
 import type { Facts } from '../facts/types.js';
@@ -19,7 +20,7 @@ import { targetOptions } from './command.js';
 
 function readFactsFile(file: string): Facts {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Facts;
+    return completeFacts(JSON.parse(readFileSync(file, 'utf8')) as Facts);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? `not JSON (${(err as Error).message.split('\n')[0]})`;
     throw new UserError(`--facts ${file}: ${why}; write one with rig facts --json`, '--facts');

@@ -1,3 +1,4 @@
+import { computeOf, lowestCompute } from './gpu-compute.js';
 import type { Facts } from './types.js';
 
 // Turn the facts script's key=value lines into Facts.
@@ -25,7 +26,12 @@ export function parseFacts(output: string): Facts {
     root: get('root') === 'true',
     sudo: get('sudo') === 'true',
     container: get('container') === 'true',
-    gpu: { count: gpus.length, names: gpus.map((g) => g[0]).join('; '), driver: gpus[0]?.[1] ?? '' },
+    gpu: {
+      count: gpus.length,
+      names: gpus.map((g) => g[0]).join('; '),
+      driver: gpus[0]?.[1] ?? '',
+      compute: lowestCompute(gpus.map((g) => computeOf(g[0] ?? '', g[2]))),
+    },
     cuda: get('cuda'),
     python3: get('python3'),
     envDir: get('envDir'),
@@ -36,7 +42,15 @@ export function parseFacts(output: string): Facts {
 // A one-line description of a machine: "debian 12 (bookworm), x86_64, 2 cpus, no GPU".
 export function describeFacts(f: Facts): string {
   const os = `${f.os.id || 'unknown os'} ${f.os.version}${f.os.codename ? ` (${f.os.codename})` : ''}`.trim();
-  const gpu = f.gpu.count ? `${f.gpu.count} GPU${f.gpu.count > 1 ? 's' : ''} (driver ${f.gpu.driver})` : 'no GPU';
+  const sm = f.gpu.compute ? `, sm_${f.gpu.compute.replace('.', '')}` : '';
+  const gpu = f.gpu.count ? `${f.gpu.count} GPU${f.gpu.count > 1 ? 's' : ''} (driver ${f.gpu.driver}${sm})` : 'no GPU';
   const cuda = f.cuda ? `, CUDA ${f.cuda}` : '';
   return `${os}, ${f.arch}, ${f.cpus} cpus, ${gpu}${cuda}${f.container ? ', in a container' : ''}`;
+}
+
+// Facts recorded before rig knew a fact of GPUs get it the way gathering would: compute capability from the GPU names.
+export function completeFacts(f: Facts): Facts {
+  if (!f.gpu || typeof f.gpu.compute === 'string') return f;
+  const names = f.gpu.count > 0 ? String(f.gpu.names ?? '').split('; ') : [];
+  return { ...f, gpu: { ...f.gpu, compute: lowestCompute(names.map((n) => computeOf(n))) } };
 }

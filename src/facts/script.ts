@@ -17,7 +17,9 @@ echo "root=$([ "$uid" = 0 ] && echo true || echo false)"
 echo "sudo=$([ "$uid" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && echo true || echo false)"
 if [ -f /.dockerenv ] || [ -f /run/.containerenv ] || grep -qa 'container=' /proc/1/environ 2>/dev/null; then echo container=true; else echo container=false; fi
 if command -v nvidia-smi >/dev/null 2>&1; then
-  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | sed 's/^/gpu=/'
+  gpus=$(nvidia-smi --query-gpu=name,driver_version,compute_cap --format=csv,noheader 2>/dev/null) ||
+    gpus=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null) || gpus=
+  [ -n "$gpus" ] && printf '%s\n' "$gpus" | sed 's/^/gpu=/'
 fi
 nvcc=$(command -v nvcc 2>/dev/null || { [ -x /usr/local/cuda/bin/nvcc ] && echo /usr/local/cuda/bin/nvcc; })
 if [ -n "$nvcc" ]; then echo "cuda=$("$nvcc" --version 2>/dev/null | sed -n 's/.*release \\([0-9][0-9.]*\\).*/\\1/p')"; fi

@@ -10,7 +10,8 @@ export interface Facts {
   root: boolean;
   sudo: boolean;
   container: boolean;
-  gpu: { count: number; names: string; driver: string };
+  // compute: the lowest compute capability of the GPUs ("6.1"), '' when unknown.
+  gpu: { count: number; names: string; driver: string; compute: string };
   cuda: string;
   python3: string;
   envDir: string;
@@ -36,6 +37,7 @@ export const FACT_PATHS: readonly string[] = [
   'gpu.count',
   'gpu.names',
   'gpu.driver',
+  'gpu.compute',
   'cuda',
   'python3',
   'envDir',

@@ -7,7 +7,7 @@ import { renderStep } from '../steps/render.js';
 import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkSets, resolveParams, type ParamValue } from './params.js';
-import type { DataLookup } from './data.js';
+import { staleNote, type DataFile, type DataLookup } from './data.js';
 import { typedCheck } from './typed-checks.js';
 import type { Mirror } from './mirror.js';
 import { DERIVERS } from './derive/index.js';
@@ -50,9 +50,15 @@ function planCheck(recipe: Recipe, ctx: TemplateContext): PlannedCheck | undefin
 }
 
 // Compute the recipe's derived vars, in the order written; each may use the ones before it.
-function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: DataLookup, mirror: Mirror, notes: string[]): Record<string, string> {
+function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: DataLookup, mirror: Mirror, notes: string[], blocks: string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   const local = { ...ctx, vars };
+  const read = new Set<DataFile>();
+  const tracked: DataLookup = (name) => {
+    const file = data(name);
+    read.add(file);
+    return file;
+  };
   for (const [name, spec] of Object.entries(recipe.derive)) {
     const where = () => recipe.at(['derive', name]);
     const args = Object.fromEntries(
@@ -60,7 +66,7 @@ function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: Da
     );
     const derived = at(where, `derive.${name}`, () => {
       try {
-        return DERIVERS[spec.use]({ args, facts, data, mirror });
+        return DERIVERS[spec.use]({ args, facts, data: tracked, mirror });
       } catch (err) {
         if (err instanceof UserError) throw err;
         throw new UserError((err as Error).message);
@@ -68,6 +74,12 @@ function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: Da
     });
     vars[name] = derived.value;
     if (derived.note) notes.push(derived.note);
+    if (derived.blocked) blocks.push(derived.blocked);
+  }
+  const now = new Date();
+  for (const file of read) {
+    const stale = staleNote(file, now);
+    if (stale) notes.push(stale);
   }
   return vars;
 }
@@ -78,7 +90,7 @@ function renderWhen<T extends object>(when: T, ctx: TemplateContext, where: Wher
   return Object.fromEntries(Object.entries(when).map(([k, v]) => [k, render(v)])) as T;
 }
 
-function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValue>, requires: string[], skip: string | undefined, ctx: TemplateContext, notes: string[], request: PlanRequest): PlannedRecipe {
+function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValue>, requires: string[], skip: string | undefined, ctx: TemplateContext, notes: string[], blocks: string[], request: PlanRequest): PlannedRecipe {
   const facts = ctx.facts as Facts;
   const secretEnvs = Object.values(params).flatMap((v) => (typeof v === 'object' ? [v.env] : []));
   const planned: PlannedRecipe = {
@@ -86,6 +98,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     steps: [], verify: [], hints: recipe.hints, notes, secretEnvs,
   };
   if (skip) return { ...planned, skip };
+  if (blocks.length) planned.blocked = blocks.join('; ');
   for (const [i, a] of recipe.assert.entries()) {
     const where = () => recipe.at(['assert', i]);
     const { say, when: guard, ...when } = a;
@@ -111,12 +124,26 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
   return planned;
 }
 
+// The context after a recipe: its `provides` facts filled in where the facts so far lack them, with a note saying so.
+function provide(recipe: Recipe, ctx: TemplateContext, base: TemplateContext, notes: string[]): TemplateContext {
+  const facts = base.facts as Facts;
+  const filled: Partial<Facts> = {};
+  for (const [key, template] of Object.entries(recipe.provides) as [keyof Recipe['provides'], string][]) {
+    const value = at(() => recipe.at(['provides', key]), `provides.${key}`, () => renderData(template, ctx));
+    if (value && !facts[key]) filled[key] = value;
+  }
+  if (!Object.keys(filled).length) return base;
+  notes.push(`the recipes after it are planned with ${Object.entries(filled).map(([k, v]) => `${k} ${String(v)}`).join(', ')}, which it installs`);
+  return { ...base, facts: { ...facts, ...filled } };
+}
+
 // Build the ordered plan: requires first (depth-first, in the order written), cycles and unknown recipes reported; no I/O.
 export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Facts, data: DataLookup): Plan {
   const recipes: PlannedRecipe[] = [];
   const byId = new Map<string, PlannedRecipe>();
   const loaded = new Map<string, Recipe>();
-  const base: TemplateContext = { facts, mirror: request.mirror.values };
+  // The facts later recipes are decided with: the box's, plus what earlier recipes of the plan provide where it lacks them.
+  let base: TemplateContext = { facts, mirror: request.mirror.values };
 
   const visit = (name: string, given: Record<string, Scalar>, where: string | undefined, path: string[]): string => {
     if (path.includes(name)) {
@@ -127,20 +154,29 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
     const id = instanceId(name, given);
     if (byId.has(id)) return id;
     const params = resolveParams(recipe, given, request.sets, base, () => where ?? recipe.at([]));
-    const notes: string[] = [];
-    const ctx: TemplateContext = { ...base, params, recipe: { name } };
-    ctx.vars = deriveVars(recipe, ctx, facts, data, request.mirror, notes);
-    const skip = recipe.when ? whenFails(renderWhen(recipe.when, ctx, () => recipe.at(['when']), 'when'), facts, params, recipe.when) : undefined;
+    const decide = () => {
+      const notes: string[] = [];
+      const blocks: string[] = [];
+      const ctx: TemplateContext = { ...base, params, recipe: { name } };
+      ctx.vars = deriveVars(recipe, ctx, ctx.facts as Facts, data, request.mirror, notes, blocks);
+      return { ctx, notes, blocks };
+    };
+    let decided = decide();
+    const skip = recipe.when ? whenFails(renderWhen(recipe.when, decided.ctx, () => recipe.at(['when']), 'when'), base.facts as Facts, params, recipe.when) : undefined;
     const requires: string[] = [];
     if (!skip) {
+      const before = base.facts;
       for (const req of recipe.requires) {
         const childGiven = Object.fromEntries(
-          Object.entries(req.with).map(([k, v]) => [k, typeof v === 'string' ? at(req.where, `requires ${req.recipe}.${k}`, () => renderData(v, ctx)) : v]),
+          Object.entries(req.with).map(([k, v]) => [k, typeof v === 'string' ? at(req.where, `requires ${req.recipe}.${k}`, () => renderData(v, decided.ctx)) : v]),
         );
         requires.push(visit(req.recipe, childGiven, req.where, [...path, name]));
       }
+      if (base.facts !== before) decided = decide();
     }
-    const planned = planRecipe(recipe, id, params, requires, skip, ctx, notes, request);
+    const { ctx, notes, blocks } = decided;
+    const planned = planRecipe(recipe, id, params, requires, skip, ctx, notes, blocks, request);
+    if (!skip && !planned.blocked) base = provide(recipe, ctx, base, planned.notes);
     byId.set(id, planned);
     recipes.push(planned);
     return id;

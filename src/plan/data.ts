@@ -7,6 +7,8 @@ import { parseYaml } from '../recipe/parse-yaml.js';
 export interface DataFile {
   file: string;
   source: string;
+  // The day its facts were last checked against their sources (YYYY-MM-DD), when it says.
+  refreshed?: string;
   tables: Record<string, Record<string, unknown>[]>;
 }
 
@@ -17,8 +19,11 @@ export type DataLookup = (name: string) => DataFile;
 export function parseDataFile(text: string, file: string): DataFile {
   const { data, positions } = parseYaml(text, file);
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UserError('a data file is a mapping of tables', positions.at([]));
-  const { source, ...rest } = data as Record<string, unknown>;
+  const { source, refreshed, ...rest } = data as Record<string, unknown>;
   if (typeof source !== 'string' || !source.trim()) throw new UserError('a data file must say where its facts come from: source: …', positions.at([]));
+  if (refreshed !== undefined && !(typeof refreshed === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(refreshed))) {
+    throw new UserError('refreshed: the day the data was last checked, as "YYYY-MM-DD"', positions.at(['refreshed']));
+  }
   const tables: DataFile['tables'] = {};
   for (const [name, rows] of Object.entries(rest)) {
     if (!Array.isArray(rows) || rows.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) {
@@ -26,7 +31,7 @@ export function parseDataFile(text: string, file: string): DataFile {
     }
     tables[name] = rows as Record<string, unknown>[];
   }
-  return { file, source, tables };
+  return refreshed ? { file, source, refreshed, tables } : { file, source, tables };
 }
 
 // A cached data lookup over recipe directories (later ones win), each with its data/ folder.
@@ -49,4 +54,12 @@ export function tableRows(data: DataFile, table: string): Record<string, unknown
   const rows = data.tables[table];
   if (!rows) throw new UserError(`${data.file} has no table "${table}"; it has ${Object.keys(data.tables).join(', ')}`);
   return rows;
+}
+
+const SIX_MONTHS_MS = 183 * 24 * 3600 * 1000;
+
+// A note for the plan when a data file was last refreshed over six months before `now`.
+export function staleNote(data: DataFile, now: Date): string | undefined {
+  if (!data.refreshed || now.getTime() - Date.parse(data.refreshed) <= SIX_MONTHS_MS) return undefined;
+  return `${data.file.replace(/^.*\/(data\/[^/]+)$/, '$1')} was last refreshed on ${data.refreshed}, over six months ago: newer releases may be missing`;
 }

@@ -141,6 +141,7 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
     requires: (input.requires ?? []).map((r, i) => toRequirement(r, i, at)),
     derive: input.derive ?? {},
     assert: input.assert ?? [],
+    provides: input.provides ?? {},
     steps,
     verify,
     hints,

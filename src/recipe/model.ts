@@ -1,4 +1,4 @@
-import type { AssertInput, CheckInput, DeriveInput, Scalar, StepKind, StepSpec, WhenInput } from './schema.js';
+import type { AssertInput, CheckInput, DeriveInput, ProvidesInput, Scalar, StepKind, StepSpec, WhenInput } from './schema.js';
 import type { KeyPath } from './source.js';
 
 // A param after its type was settled.
@@ -34,6 +34,7 @@ export interface Recipe {
   derive: Record<string, DeriveInput>;
   assert: AssertInput[];
   check?: CheckInput & { pattern?: RegExp; where: string };
+  provides: ProvidesInput;
   steps: Step[];
   verify: { run: string; expect?: RegExp }[];
   hints: { match: RegExp; say: string }[];

@@ -165,8 +165,8 @@ const verifySchema = z.union([
 
 // A value computed at plan time by a built-in deriver from data files, facts and params; read as vars.<name>.
 export const deriveSchema = z.strictObject({
-  use: z.enum(['table', 'torch-variant', 'torch-release', 'torch-index', 'mirror']).meta({
-    description: 'table: a field of a row of a data table; torch-variant: the wheel variant (cpu, cuXXX) for this machine; torch-release: the torch version (auto: the newest that fits); torch-index: the index of a torch variant; mirror: a value of a mirror profile, or a URL rewritten through the --mirror one',
+  use: z.enum(['table', 'torch-variant', 'torch-release', 'torch-index', 'mirror', 'cuda-release']).meta({
+    description: 'table: a field of a row of a data table; torch-variant: the wheel variant (cpu, cuXXX) for this machine; torch-release: the torch version (auto: the newest that fits); torch-index: the index of a torch variant; mirror: a value of a mirror profile, or a URL rewritten through the --mirror one; cuda-release: the CUDA toolkit release (auto: the newest this driver and GPU run)',
   }),
   with: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).meta({ description: 'the deriver\'s arguments (templates allowed)' }),
 });
@@ -176,6 +176,14 @@ export const assertSchema = whenSchema.extend({
   say: z.string().meta({ description: 'why it cannot run (templates allowed)' }),
   when: whenSchema.optional().meta({ description: 'check this assert only where these matchers hold' }),
 });
+
+// Facts this recipe leaves on the box; later recipes of a plan are decided with them where the box lacks the fact.
+export const providesSchema = z
+  .strictObject({
+    python3: z.string().optional().meta({ description: 'the python3 version it installs, e.g. "{{ vars.python }}"' }),
+    cuda: z.string().optional().meta({ description: 'the CUDA toolkit version it installs' }),
+  })
+  .meta({ description: 'facts the recipe leaves for the recipes after it (templates allowed); used where the box lacks them' });
 
 // A whole recipe file.
 export const recipeSchema = z
@@ -188,6 +196,7 @@ export const recipeSchema = z
     derive: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a var name is lowercase letters, digits and "_"'), deriveSchema).optional(),
     assert: z.array(assertSchema).optional(),
     check: checkSchema.optional(),
+    provides: providesSchema.optional(),
     steps: z.array(stepSchema).optional(),
     verify: z.array(verifySchema).optional(),
     hints: z.array(z.strictObject({ match: z.string(), say: z.string() })).optional(),
@@ -201,6 +210,7 @@ export type WhenInput = z.infer<typeof whenSchema>;
 export type DeriveInput = z.infer<typeof deriveSchema>;
 export type AssertInput = z.infer<typeof assertSchema>;
 export type CheckInput = z.infer<typeof checkSchema>;
+export type ProvidesInput = z.infer<typeof providesSchema>;
 export type StepInput = z.infer<typeof stepSchema>;
 export type Scalar = z.infer<typeof scalar>;
 export type StepSpec<K extends StepKind> = z.infer<(typeof stepSchemas)[K]>;

@@ -1,7 +1,9 @@
+import type { PlannedRecipe } from '../plan/types.js';
+import type { RenderedStep } from '../steps/types.js';
 import type { StepKind } from '../recipe/schema.js';
 
 // Advice for failures every step of a kind can hit, whatever the recipe.
-export const KIND_HINTS: Record<StepKind, { match: RegExp; say: string }[]> = {
+const KIND_HINTS: Record<StepKind, { match: RegExp; say: string }[]> = {
   apt: [
     { match: /Unable to locate package|has no installation candidate/, say: 'The package is not in this release\'s lists: check its name for this OS version, or enable the universe/contrib component.' },
     { match: /Could not get lock|dpkg was interrupted/, say: 'Another apt or dpkg is running (or was killed): wait for it, or run `dpkg --configure -a`.' },
@@ -21,3 +23,15 @@ export const KIND_HINTS: Record<StepKind, { match: RegExp; say: string }[]> = {
   git: [{ match: /Could not resolve host|Failed to connect|unable to access/, say: 'git cannot reach the host: check the network, or use --mirror to rewrite GitHub URLs.' }],
   run: [],
 };
+
+// A failure to reach a host: the real cause whatever else the tool said after it (pip, for one, goes on to "No matching distribution").
+const UNREACHABLE = /Temporary failure in name resolution|Name or service not known|Could not resolve host|No address associated with hostname|Failed to establish a new connection|Network is unreachable|Connection refused|Connection timed out|Read timed out/;
+
+const NETWORK_HINT = 'A host could not be reached (name resolution or connection failed): check the network, a proxy (HTTPS_PROXY), or use --mirror for a closer mirror.';
+
+// The hints whose pattern matches the output of any try of a failed step (or of a failed recipe's check); a network failure only gets the network hint.
+export function matchingHints(recipe: PlannedRecipe, step: RenderedStep | undefined, outputs: string[]): string[] {
+  if (outputs.some((o) => UNREACHABLE.test(o))) return [NETWORK_HINT];
+  const hints = [...recipe.hints, ...(step ? KIND_HINTS[step.kind] : [])];
+  return [...new Set(hints.filter((h) => outputs.some((o) => h.match.test(o))).map((h) => h.say))];
+}

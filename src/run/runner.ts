@@ -12,7 +12,7 @@ import type { ExecResult, Target } from '../targets/target.js';
 import type { Emit } from './events.js';
 import { fetchChecksum, fetchToCache, FetchError } from './fetch.js';
 import { stepHash, type Journal } from './journal.js';
-import { KIND_HINTS } from './kind-hints.js';
+import { matchingHints } from './kind-hints.js';
 import { LineBuffer } from './line-buffer.js';
 import { MarkerSplit } from './marker-split.js';
 import type { Redactor } from './redact.js';
@@ -64,11 +64,6 @@ function isPureApt(recipe: PlannedRecipe): boolean {
 
 function tail(text: string): string[] {
   return text.replace(/\s+$/, '').split('\n').slice(-TAIL_LINES);
-}
-
-function matchingHints(recipe: PlannedRecipe, step: RenderedStep | undefined, output: string): string[] {
-  const hints = [...recipe.hints, ...(step ? KIND_HINTS[step.kind] : [])];
-  return [...new Set(hints.filter((h) => h.match.test(output)).map((h) => h.say))];
 }
 
 // Runs a plan on a target: per recipe that needs it, each step after its guard, then the check again and verify; every step is journaled (a run with nothing to do leaves the journal of the last run that did something).
@@ -185,7 +180,7 @@ export class Runner {
       after = judgeCheck(recipe.check, res.code, res.output);
       if (after.state !== 'satisfied') {
         const out = redactor.redact(res.output);
-        emit({ type: 'recipe-fail', id: recipe.id, reason: `still not satisfied after its steps ran: ${after.detail}`, tail: tail(out), hints: matchingHints(recipe, undefined, out) });
+        emit({ type: 'recipe-fail', id: recipe.id, reason: `still not satisfied after its steps ran: ${after.detail}`, tail: tail(out), hints: matchingHints(recipe, undefined, [out]) });
         return false;
       }
     }
@@ -194,7 +189,7 @@ export class Runner {
       const out = redactor.redact(res.output);
       if (res.code !== 0 || (v.expect && !v.expect.test(res.output))) {
         const why = res.code !== 0 ? `exit ${res.code}` : `output does not match /${v.expect!.source}/`;
-        emit({ type: 'recipe-fail', id: recipe.id, reason: `verify failed (${why}): ${redactor.redact(v.script)}`, tail: tail(out), hints: matchingHints(recipe, undefined, out) });
+        emit({ type: 'recipe-fail', id: recipe.id, reason: `verify failed (${why}): ${redactor.redact(v.script)}`, tail: tail(out), hints: matchingHints(recipe, undefined, [out]) });
         return false;
       }
     }
@@ -238,6 +233,7 @@ export class Runner {
     journal.mark(recipe.id, index, redactor.redact(step.title), hash, 'running');
     try {
       const attempts = (this.opts.retries ?? step.retries) + 1;
+      const outputs: string[] = [];
       for (let attempt = 1; ; attempt++) {
         try {
           const skipped = await this.attempt(recipe, step, index, hash, env, stream, last);
@@ -252,13 +248,14 @@ export class Runner {
           if (err instanceof Interrupted || this.opts.signal?.aborted) throw new Interrupted();
           const failure = err instanceof StepFailure ? err : err instanceof FetchError ? new StepFailure(1, err.message, err.retryable, step.fetch!.url) : undefined;
           if (!failure) throw err;
+          outputs.push(redactor.redact(failure.output));
           stream.write(`\n# attempt ${attempt} of ${attempts} failed: exit ${failure.code}\n`);
           if (!failure.retryable || attempt >= attempts) {
             journal.mark(recipe.id, index, redactor.redact(step.title), hash, 'failed');
             const output = redactor.redact(failure.output);
             emit({
               type: 'step-fail', id: recipe.id, step: index, title: step.title, command: redactor.redact(failure.command),
-              code: failure.code, tail: tail(output), log, hints: matchingHints(recipe, step, output), reason: redactor.redact(failure.message),
+              code: failure.code, tail: tail(output), log, hints: matchingHints(recipe, step, outputs), reason: redactor.redact(failure.message),
             });
             return false;
           }

@@ -31,9 +31,25 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+// A requirement that pins a distribution (a name, no extras or markers, and a version specifier): one a constraints file can hold.
+const PIN = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(===?|~=|!=|<=?|>=?)[^;\[\]@]*$/;
+
+// The lines that make pip keep, in a venv, the pins every earlier recipe installed there: each recipe's pins are a
+// constraints file in VENV/.rig-constraints/, passed to every later pip step of another recipe and rewritten by its own.
+function constrained(python: string, venv: string, args: string[], reqs: string[], recipe: string): string[] {
+  const dir = `${venv}/.rig-constraints`;
+  const own = `${dir}/${recipe}.txt`;
+  const pins = reqs.filter((r) => PIN.test(r));
+  return [
+    `set --; for rig_c in ${shq(dir)}/*.txt; do [ -f "$rig_c" ] && [ "$rig_c" != ${shq(own)} ] && set -- "$@" -c "$rig_c"; done; unset rig_c`,
+    `${shq(python)} ${shjoin(args)} "$@" ${shjoin(reqs)}`,
+    `mkdir -p ${shq(dir)} && ${pins.length ? `printf '%s\\n' ${shjoin(pins)}` : ':'} > ${shq(`${own}.tmp`)} && mv ${shq(`${own}.tmp`)} ${shq(own)}`,
+  ];
+}
+
 // pip: installs requirements into an interpreter or a venv (created when missing) unless all are satisfied.
 export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender {
-  const reqs = spec.pip.map((r) => ctx.data(r));
+  const reqs = spec.pip.map((r) => ctx.data(r)).filter(Boolean);
   const venv = spec.venv === undefined ? undefined : targetPath(ctx.data(spec.venv), ctx.facts);
   const python = venv ? `${venv}/bin/python` : ctx.data(spec.python ?? 'python3');
   const given = spec.index === undefined ? '' : ctx.data(spec.index);
@@ -48,10 +64,10 @@ export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender
   const hosts = new Set([index, ...extra, ...links].flatMap((u) => (u ? [hostOf(u)] : [])).filter((h): h is string => !!h));
   if (index && index === ctx.mirror.values.pip && ctx.mirror.values.pipHost) hosts.add(ctx.mirror.values.pipHost);
   for (const h of hosts) args.push('--trusted-host', h);
-  args.push(...(spec.args ?? []).map((a) => ctx.data(a)), ...reqs);
+  args.push(...(spec.args ?? []).map((a) => ctx.data(a)));
   const lines: string[] = [];
-  if (venv) lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`);
-  lines.push(`${shq(python)} ${shjoin(args)}`);
+  if (venv) lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`, ...constrained(python, venv, args, reqs, ctx.recipe));
+  else lines.push(`${shq(python)} ${shjoin([...args, ...reqs])}`);
   const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(reqs)} 2>/dev/null`;
   return { title: `pip install ${reqs.join(' ')}${venv ? ` (venv ${venv})` : ''}`, guard, script: lines.join('\n') };
 }

@@ -13,7 +13,7 @@ export function makeFacts(over: Partial<Facts> = {}): Facts {
     root: true,
     sudo: false,
     container: false,
-    gpu: { count: 0, names: '', driver: '' },
+    gpu: { count: 0, names: '', driver: '', compute: '' },
     cuda: '',
     python3: '3.11.2',
     envDir: '/etc/profile.d',

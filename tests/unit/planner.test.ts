@@ -57,7 +57,7 @@ describe('when', () => {
   it('skips a recipe with its reason and does not pull in its requires', () => {
     const plan = planOf(fx, ['gpu']);
     expect(plan.recipes.map((r) => [r.id, r.skip])).toEqual([['gpu', 'needs an NVIDIA GPU (none found)']]);
-    const withGpu = planOf(fx, ['gpu'], { facts: makeFacts({ gpu: { count: 1, names: 'NVIDIA A10', driver: '550.54.15' } }) });
+    const withGpu = planOf(fx, ['gpu'], { facts: makeFacts({ gpu: { count: 1, names: 'NVIDIA A10', driver: '550.54.15', compute: '8.6' } }) });
     expect(withGpu.recipes.map((r) => r.id)).toEqual(['driverdeps', 'gpu']);
   });
 
@@ -113,8 +113,8 @@ describe('params', () => {
 
 describe('derive and assert', () => {
   const data = {
-    pytorch: 'source: test\ntorch:\n  - { version: "2.5.1", torchvision: "0.20.1", cuda: [cu118, cu121, cu124] }\n',
-    cuda: 'source: test\ntoolkits:\n  - { version: "11.8", driver: "520.61.05" }\n  - { version: "12.1", driver: "530.30.02" }\n  - { version: "12.4", driver: "550.54.14" }\n',
+    pytorch: 'source: test\ntorch:\n  - { version: "2.5.1", torchvision: "0.20.1", cuda: [cu118, cu121, cu124] }\narches:\n  - { torch: ">=2.5", variant: cu124, sm: ["7.0", "8.0"] }\n  - { torch: ">=2.5", variant: cu121, sm: ["6.0", "7.0", "8.0"] }\n',
+    cuda: 'source: test\ncompat:\n  - { major: "11", driver: "450.80.02" }\n  - { major: "12", driver: "525.60.13" }\nsm:\n  - { major: "11", min: "3.5" }\n  - { major: "12", min: "5.0" }\ntoolkits:\n  - { version: "12.4", driver: "550.54.14" }\n',
   };
   const fx: Fixture = {
     recipes: {
@@ -123,25 +123,41 @@ describe('derive and assert', () => {
     },
     data,
   };
-  const gpu = (driver: string) => makeFacts({ gpu: { count: 1, names: 'NVIDIA A10', driver } });
+  const gpu = (driver: string, compute = '8.6') => makeFacts({ gpu: { count: 1, names: 'NVIDIA A10', driver, compute } });
 
-  it('picks the newest CUDA build the driver runs, and says why', () => {
-    const cases: [string | undefined, string, string][] = [
+  it('picks the newest CUDA build the driver runs (minor-version compatibility) and the GPU has kernels in, and says why', () => {
+    const cases: [ReturnType<typeof makeFacts> | undefined, string, string][] = [
       [undefined, 'cpu', 'variant cpu: no NVIDIA GPU found'],
-      ['550.54.15', 'cu124', 'variant cu124: driver 550.54.15 ≥ 550.54.14 (the newest CUDA build of torch 2.5.1 this driver runs)'],
-      ['535.104.05', 'cu121', 'variant cu121: driver 535.104.05 ≥ 530.30.02 (the newest CUDA build of torch 2.5.1 this driver runs)'],
-      ['525.60.13', 'cu118', 'variant cu118: driver 525.60.13 ≥ 520.61.05 (the newest CUDA build of torch 2.5.1 this driver runs)'],
-      ['470.82.01', 'cpu', 'variant cpu: driver 470.82.01 is older than every CUDA build of torch 2.5.1 (cu118 needs ≥ 520.61.05)'],
+      [gpu('550.54.15'), 'cu124', 'variant cu124: the newest CUDA build of torch 2.5.1 → cu124 (driver 550.54.15 ≥ 525.60.13)'],
+      [gpu('535.104.05'), 'cu124', 'variant cu124: the newest CUDA build of torch 2.5.1 → cu124 (driver 535.104.05 ≥ 525.60.13)'],
+      [gpu('525.60.13'), 'cu124', 'variant cu124: the newest CUDA build of torch 2.5.1 → cu124 (driver 525.60.13 ≥ 525.60.13)'],
+      [gpu('470.82.01'), 'cu118', 'variant cu118: driver 470.82.01 is older than the 525.60.13 CUDA 12 builds need → cu118 (driver 470.82.01 ≥ 450.80.02)'],
+      [gpu('535.104.05', '6.1'), 'cu121', 'variant cu121: sm_61 is not in cu124 builds → cu121 (driver 535.104.05 ≥ 525.60.13)'],
+      [gpu('535.104.05', '3.0'), 'cpu', 'variant cpu: no CUDA build of torch 2.5.1 runs here (sm_30 is not in cu124 builds; sm_30 is not in cu121 builds; sm_30 is not in cu118 builds)'],
+      [gpu('440.33.01'), 'cpu', 'variant cpu: no CUDA build of torch 2.5.1 runs here (driver 440.33.01 is older than the 525.60.13 CUDA 12 builds need; driver 440.33.01 is older than the 450.80.02 CUDA 11 builds need)'],
     ];
-    for (const [driver, variant, note] of cases) {
-      const r = planOf(fx, ['torch'], driver ? { facts: gpu(driver) } : {}).recipes[0]!;
+    for (const [facts, variant, note] of cases) {
+      const r = planOf(fx, ['torch'], facts ? { facts } : {}).recipes[0]!;
       expect(r.notes).toEqual([note]);
       expect(r.steps[0]!.script).toContain(`--index-url https://download.pytorch.org/whl/${variant} torch==2.5.1 torchvision==0.20.1`);
     }
   });
 
+  it('blocks a build set by hand that cannot run on this box, naming one that can', () => {
+    const r = planOf(fx, ['torch'], { facts: gpu('535.104.05', '6.1'), sets: ['torch.variant=cu124'] }).recipes[0]!;
+    expect(r.blocked).toBe('torch 2.5.1 cu124 cannot run here: sm_61 is not in cu124 builds; variant cu121 can (or leave the variant auto)');
+    expect(planOf(fx, ['torch'], { sets: ['torch.variant=cu124'] }).recipes[0]!.blocked).toBeUndefined();
+  });
+
+  it('notes a data file last refreshed over six months ago, and only then', () => {
+    const stale = { ...fx, data: { ...data, pytorch: `refreshed: "2020-01-01"\n${data.pytorch}` } };
+    expect(planOf(stale, ['torch']).recipes[0]!.notes).toContain('data/pytorch.yaml was last refreshed on 2020-01-01, over six months ago: newer releases may be missing');
+    const fresh = { ...fx, data: { ...data, pytorch: `refreshed: "${new Date().toISOString().slice(0, 10)}"\n${data.pytorch}` } };
+    expect(planOf(fresh, ['torch']).recipes[0]!.notes.join('\n')).not.toContain('refreshed');
+  });
+
   it('rejects a variant the torch version has no wheels for', () => {
-    expect(errorOf(() => planOf(fx, ['torch'], { sets: ['torch.variant=cu130'] })).line).toBe('torch.yaml:7:12: derive.variant: PyTorch 2.5.1 has no cu130 wheels; it has cpu, cu124, cu121, cu118');
+    expect(errorOf(() => planOf(fx, ['torch'], { sets: ['torch.variant=cu130'] })).line).toBe('torch.yaml:7:12: derive.variant: torch 2.5.1 has no cu130 build; it has cpu, cu124, cu121, cu118');
   });
 
   it('blocks a recipe whose assert fails', () => {
@@ -164,7 +180,7 @@ describe('mirror', () => {
 
   it('sends pip to the mirror index and rewrites download and git URLs', () => {
     const [pip, download, git] = planOf(fx, ['r'], { mirror }).recipes[0]!.steps;
-    expect(pip!.script).toContain('--index-url http://127.0.0.1:9/simple --trusted-host 127.0.0.1 wheel');
+    expect(pip!.script).toContain('--index-url http://127.0.0.1:9/simple --trusted-host 127.0.0.1 "$@" wheel');
     expect(download!.fetch!.url).toBe('https://mirror.example/github/o/r/releases/download/v1/x.tar.gz');
     expect(git!.script).toContain("git -c url.https://mirror.example/github/.insteadOf=https://github.com/ clone -q https://mirror.example/github/o/r.git /opt/r");
   });

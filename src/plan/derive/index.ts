@@ -1,4 +1,5 @@
 import type { DeriveInput as DeriveSpec } from '../../recipe/schema.js';
+import { deriveCudaRelease } from './cuda-release.js';
 import { deriveMirror } from './mirror.js';
 import { deriveFromTable } from './table.js';
 import { deriveTorchIndex } from './torch-index.js';
@@ -13,4 +14,5 @@ export const DERIVERS: Record<DeriveSpec['use'], Deriver> = {
   'torch-release': deriveTorchRelease,
   'torch-index': deriveTorchIndex,
   mirror: deriveMirror,
+  'cuda-release': deriveCudaRelease,
 };

@@ -1,28 +1,37 @@
-import { compareVersions, parseVersion } from '../../version/version.js';
 import { parseWants } from '../../version/wants.js';
 import { tableRows } from '../data.js';
 import { stringArg } from './args.js';
-import { atLeast, buildsOf, cudaOf, minDriverFor } from './cuda-builds.js';
+import { bestBuild, boxOf, buildRules, buildsOf, smName } from './gpu-builds.js';
 import type { Deriver } from './types.js';
 
 // torch-release: the torch version to install. `auto` picks, among the releases whose Python range holds `python`
-// (rows are newest first), the newest one with the newest CUDA build this machine's driver runs; without a usable
-// NVIDIA driver, the newest release.
+// (rows are newest first), the newest one that has a build this box runs (its driver by CUDA's minor-version
+// compatibility, its GPU's architecture in the build); without an NVIDIA GPU, the newest release. `file`, `table` and
+// `name` (default pytorch, torch, torch) choose another family's table of {version, cuda, python} rows, e.g. Paddle's.
+// `python` is the first word given, so that a param can stand before facts.python3.
 export const deriveTorchRelease: Deriver = (input) => {
   const wanted = stringArg(input, 'torch');
-  const python = stringArg(input, 'python');
-  const rows = tableRows(input.data('pytorch'), 'torch');
+  const python = stringArg(input, 'python').trim().split(/\s+/)[0] ?? '';
+  const file = typeof input.args.file === 'string' ? input.args.file : 'pytorch';
+  const name = typeof input.args.name === 'string' ? input.args.name : 'torch';
+  const rows = tableRows(input.data(file), typeof input.args.table === 'string' ? input.args.table : 'torch');
   if (wanted !== 'auto') {
-    if (!rows.some((r) => String(r.version) === wanted)) throw new Error(`no PyTorch ${wanted} in data/pytorch.yaml; known: ${rows.map((r) => String(r.version)).join(', ')}`);
+    if (!rows.some((r) => String(r.version) === wanted)) throw new Error(`no ${name} ${wanted} in data/${file}.yaml; known: ${rows.map((r) => String(r.version)).join(', ')}`);
     return { value: wanted };
   }
   const fitting = rows.filter((r) => !python || parseWants(String(r.python)).test(python));
-  if (!fitting.length) throw new Error(`no PyTorch release in data/pytorch.yaml supports Python ${python}`);
-  const minDriver = minDriverFor(input.data('cuda'));
-  const driver = input.facts.gpu.count > 0 ? input.facts.gpu.driver : '';
-  const runnable = [...new Set(fitting.flatMap(buildsOf))].filter((b) => driver && minDriver(b) !== '' && atLeast(driver, minDriver(b)));
-  const best = runnable.sort((a, b) => compareVersions(parseVersion(cudaOf(b))!, parseVersion(cudaOf(a))!))[0];
-  const row = best ? fitting.find((r) => buildsOf(r).includes(best))! : fitting[0]!;
-  const why = best ? `the newest with ${best}, the newest CUDA build driver ${driver} runs` : 'the newest release';
-  return { value: String(row.version), note: `torch ${String(row.version)}: ${why} (Python ${python || 'any'})` };
+  if (!fitting.length) throw new Error(`no ${name} release in data/${file}.yaml supports Python ${python}`);
+  const forPython = `Python ${python || 'any'}`;
+  const newest = String(fitting[0]!.version);
+  const box = boxOf(input.facts);
+  if (!box) return { value: newest, note: `${name} ${newest}: the newest release for ${forPython}` };
+  const rules = buildRules(input.data(file), name, input.data('cuda'));
+  const gpu = `driver ${box.driver}${box.compute ? ` and ${smName(box.compute)}` : ''}`;
+  for (const row of fitting) {
+    const version = String(row.version);
+    if (!bestBuild(rules, version, buildsOf(row), box).build) continue;
+    const newer = version === newest ? '' : `; no build of ${fitting.slice(0, fitting.indexOf(row)).map((r) => String(r.version)).join(', ')} runs here`;
+    return { value: version, note: `${name} ${version}: the newest release with a build for ${gpu} (${forPython})${newer}` };
+  }
+  return { value: newest, note: `${name} ${newest}: no CUDA build of any release for ${forPython} runs here (${gpu}); the newest release` };
 };

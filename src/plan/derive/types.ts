@@ -2,10 +2,11 @@ import type { Facts } from '../../facts/types.js';
 import type { DataLookup } from '../data.js';
 import type { Mirror } from '../mirror.js';
 
-// A derived value and, when the choice needs explaining, a note for the plan.
+// A derived value and, when the choice needs explaining, a note for the plan; `blocked` when the value cannot work here.
 export interface Derived {
   value: string;
   note?: string;
+  blocked?: string;
 }
 
 // What a deriver gets: its rendered arguments, the facts, the data files, and the --mirror profile.

@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rig } from '../helpers/rig.js';
+import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
+import { mirrorProfile, serveIndexes } from './wheels.js';
+
+// `rig apply pytorch` with real pip in real Ubuntu containers, against stand-in PyPI / download.pytorch.org indexes on
+// loopback (tests/e2e/wheels.ts, reached through a --mirror profile) and a stand-in nvidia-smi answering as a
+// recorded box does (tests/fixtures/nvidia-smi). Each box is an image of its own: the Ubuntu image plus
+// /usr/bin/nvidia-smi and its answers. torch is pinned to 2.11.0 (its wheels' metadata is recorded, and it has
+// cpu, cu126, cu128 and cu130 builds); the build is left to rig: the newest one the driver and GPU run, cpu without a GPU.
+// (Which release auto picks is the planner's, tested on every recorded box in tests/recipes/variants.test.ts.)
+
+const NVIDIA_SMI = fileURLToPath(new URL('../fixtures/nvidia-smi/', import.meta.url));
+const TORCH = '2.11.0';
+const VENV = '/root/.venvs/ml';
+
+// Why this suite cannot run here (undefined when it can); in CI it must run.
+function whyNot(): string | undefined {
+  if (podmanSkip) return podmanSkip;
+  const missing = Object.values(UBUNTU_IMAGES).filter((image) => spawnSync('podman', ['image', 'exists', image], { env: { ...process.env, CONTAINERS_CONF } }).status !== 0);
+  return missing.length ? `podman has no image ${missing.join(', ')}: run scripts/test-image.sh as root` : undefined;
+}
+const skipReason = whyNot();
+if (skipReason && process.env.CI) throw new Error(`the GPU stack suite is required in CI, and cannot run: ${skipReason}`);
+
+interface Box {
+  title: string;
+  image: string;
+  python: string;
+  answers?: string;
+  // torch.version.cuda of the right build (null: the cpu build), and whether torch.cuda.is_available() there.
+  cuda: RegExp | null;
+  gpu: boolean;
+}
+
+const BOXES: Box[] = [
+  { title: 'Ubuntu 22.04 without a GPU: the cpu build', image: UBUNTU_IMAGES.jammy, python: '3.10', cuda: null, gpu: false },
+  // CUDA 12.x builds run on any 525+ driver (minor version compatibility); cu130 needs 580+.
+  { title: 'Ubuntu 22.04, NVIDIA A10 (sm_86) on driver 535: the cu128 build, never cu130', image: UBUNTU_IMAGES.jammy, python: '3.10', answers: 'driver-535-a10.txt', cuda: /^12\.8$/, gpu: true },
+  // Pascal: the cu128 and cu130 builds have no sm_6x kernels; the cu126 build has sm_60, which runs on sm_61.
+  { title: 'Ubuntu 22.04, Tesla P40 (sm_61) on driver 535: a build with Pascal kernels (cu126)', image: UBUNTU_IMAGES.jammy, python: '3.10', answers: 'driver-535-p40.txt', cuda: /^12\.6$/, gpu: true },
+  { title: 'Ubuntu 24.04, NVIDIA H200 (sm_90) on driver 580: the cu130 build', image: UBUNTU_IMAGES.noble, python: '3.12', answers: 'driver-580-h200.txt', cuda: /^13\.0$/, gpu: true },
+];
+
+const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
+const runDone = (stdout: string) => ofType(stdout, 'run-done')[0];
+
+describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-in PyTorch indexes', () => {
+  const run = randomBytes(4).toString('hex');
+  let dir: string;
+  let state: string;
+  let mirror: string;
+  let server: Awaited<ReturnType<typeof serveIndexes>>;
+  const images: string[] = [];
+  const containers: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rig-gpu-stacks-'));
+    state = join(dir, 'state');
+    mkdirSync(state);
+    server = await serveIndexes(join(dir, 'www'));
+    mirror = join(dir, 'loopback.yaml');
+    writeFileSync(mirror, mirrorProfile(server.url));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of containers) await podman(['rm', '-f', '-t', '0', c]);
+    for (const i of images) await podman(['rmi', '-f', i]);
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // The box's image: the Ubuntu image with the stand-in nvidia-smi and that box's answers (made once per run).
+  async function imageOf(box: Box): Promise<string> {
+    if (!box.answers) return box.image;
+    const tag = `${box.image}-${box.answers.replace(/\.txt$/, '')}:${run}`;
+    if (images.includes(tag)) return tag;
+    const context = join(dir, `ctx-${images.length}`);
+    mkdirSync(context);
+    copyFileSync(join(NVIDIA_SMI, 'nvidia-smi'), join(context, 'nvidia-smi'));
+    copyFileSync(join(NVIDIA_SMI, box.answers), join(context, 'box.txt'));
+    writeFileSync(join(context, 'Containerfile'), `FROM ${box.image}\nCOPY --chmod=755 nvidia-smi /usr/bin/nvidia-smi\nCOPY box.txt /etc/nvidia-smi/box.txt\n`);
+    await podmanOk(['build', '-q', '-t', tag, '-f', join(context, 'Containerfile'), context]);
+    images.push(tag);
+    return tag;
+  }
+
+  const apply = (args: string[]) => rig(['apply', 'pytorch', '--set', `pytorch.version=${TORCH}`, ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+
+  for (const box of BOXES) {
+    describe(box.title, () => {
+      let kept: string | undefined;
+
+      it('installs, its check and verify pass; pip check is clean; torch is the right build', async () => {
+        const image = await imageOf(box);
+        const res = await apply(['--target', `podman:${image}`, '--keep']);
+        kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+        if (kept) containers.push(kept);
+        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        expect(kept, res.stderr).toBeDefined();
+        const probe = [
+          'import json, subprocess, sys, torch, torchvision, torchaudio',
+          'chk = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)',
+          'print(json.dumps({"check": chk.returncode, "checkOut": chk.stdout + chk.stderr, "version": torch.__version__, "cuda": torch.version.cuda, "gpu": torch.cuda.is_available(), "python": "%d.%d" % sys.version_info[:2], "vision": torchvision.__version__}))',
+        ].join('\n');
+        const out = JSON.parse(await podmanOk(['exec', kept!, `${VENV}/bin/python`, '-c', probe])) as { check: number; checkOut: string; version: string; cuda: string | null; gpu: boolean; python: string; vision: string };
+        expect(out.python).toBe(box.python);
+        expect(out.check, out.checkOut).toBe(0);
+        expect(out.version.split('+')[0]).toBe(TORCH);
+        if (box.cuda) expect(out.cuda, `torch ${out.version} is built for CUDA ${out.cuda}`).toMatch(box.cuda);
+        else expect(out.cuda, `torch ${out.version} is built for CUDA ${out.cuda}`).toBeNull();
+        expect(out.gpu, `torch ${out.version} (CUDA ${out.cuda}) torch.cuda.is_available()`).toBe(box.gpu);
+        // torchvision is the build of the same index: the same local label.
+        expect(out.vision.split('+')[1] ?? '').toBe(out.version.split('+')[1] ?? '');
+      }, 600_000);
+
+      it('a second apply in that container runs nothing: every recipe satisfied', async () => {
+        expect(kept).toBeDefined();
+        const res = await apply(['--target', `container:${kept}`]);
+        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        expect(ofType(res.stdout, 'step-start')).toEqual([]);
+        expect(runDone(res.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
+      }, 180_000);
+    });
+  }
+
+  // Four recipes into one venv: each keeps the others' pins (VENV/.rig-constraints), and the venv stays consistent.
+  const STACK = ['pytorch', 'paddle', 'faiss', 'transformers'];
+  const PINS = ['pytorch.version=2.11.0', 'paddle.version=3.0.0', 'faiss.version=1.12.0', 'transformers.version=4.57.1'];
+  const MIXES: { box: Box; paddle: string; faiss: string }[] = [
+    { box: BOXES[0]!, paddle: 'paddlepaddle', faiss: 'faiss-cpu' },
+    { box: BOXES[1]!, paddle: 'paddlepaddle-gpu', faiss: 'faiss-gpu-cu12' },
+  ];
+  for (const mix of MIXES) {
+    it(`${mix.box.title}: torch, Paddle, faiss and transformers in one venv; pip check clean; a second apply runs nothing`, async () => {
+      const image = await imageOf(mix.box);
+      const sets = PINS.flatMap((p) => ['--set', p]);
+      const env = { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } };
+      const res = await rig(['apply', ...STACK, ...sets, '--target', `podman:${image}`, '--keep', '--mirror', mirror, '--json'], env);
+      const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+      if (name) containers.push(name);
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+      const probe = [
+        'import json, subprocess, sys, importlib.metadata as m',
+        'chk = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)',
+        'have = {d.metadata["Name"].lower() for d in m.distributions()}',
+        `print(json.dumps({"check": chk.returncode, "out": chk.stdout + chk.stderr, "paddle": "${mix.paddle}" in have, "faiss": "${mix.faiss}" in have, "transformers": m.version("transformers")}))`,
+      ].join('\n');
+      const out = JSON.parse(await podmanOk(['exec', name!, `${VENV}/bin/python`, '-c', probe])) as { check: number; out: string; paddle: boolean; faiss: boolean; transformers: string };
+      expect(out.check, out.out).toBe(0);
+      expect(out).toMatchObject({ paddle: true, faiss: true, transformers: '4.57.1' });
+      const again = await rig(['apply', ...STACK, ...sets, '--target', `container:${name}`, '--mirror', mirror, '--json'], env);
+      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+      expect(runDone(again.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
+    }, 900_000);
+  }
+});
