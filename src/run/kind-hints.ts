@@ -12,6 +12,7 @@ const KIND_HINTS: Record<StepKind, { match: RegExp; say: string }[]> = {
   pip: [
     { match: /externally-managed-environment/, say: 'This Python is managed by the OS (PEP 668): install into a venv (the step\'s venv:), or add --break-system-packages to args.' },
     { match: /No matching distribution found|Could not find a version that satisfies/, say: 'The index has no such version for this Python and platform: check the version, the index (--mirror), and the Python version.' },
+    { match: /ResolutionImpossible|conflicting dependencies/, say: 'This install would change versions that what another recipe installed into this venv needs (its pins are in VENV/.rig-constraints/): install it into a venv of its own (--set RECIPE.venv=…), or choose versions or builds that agree.' },
     { match: /No module named pip/, say: 'This interpreter has no pip: install python3-pip (or python3-venv for venvs).' },
   ],
   download: [
@@ -25,7 +26,7 @@ const KIND_HINTS: Record<StepKind, { match: RegExp; say: string }[]> = {
 };
 
 // A failure to reach a host: the real cause whatever else the tool said after it (pip, for one, goes on to "No matching distribution").
-const UNREACHABLE = /Temporary failure in name resolution|Name or service not known|Could not resolve host|No address associated with hostname|Failed to establish a new connection|Network is unreachable|Connection refused|Connection timed out|Read timed out/;
+const UNREACHABLE = /Temporary failure in name resolution|Name or service not known|Could not resolve host|getaddrinfo (ENOTFOUND|EAI_AGAIN)|connect (ECONNREFUSED|ETIMEDOUT|ENETUNREACH)|No address associated with hostname|Failed to establish a new connection|Network is unreachable|Connection refused|Connection timed out|Read timed out/;
 
 const NETWORK_HINT = 'A host could not be reached (name resolution or connection failed): check the network, a proxy (HTTPS_PROXY), or use --mirror for a closer mirror.';
 

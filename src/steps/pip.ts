@@ -2,25 +2,8 @@ import { rewriteUrl } from '../plan/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shjoin, shq } from '../shell/quote.js';
 import { targetPath } from './paths.js';
+import { PINS_PY, SATISFIED_PY } from './pip-programs.js';
 import type { KindRender, RenderContext } from './types.js';
-
-// Exit 0 when every requirement given as an argument is installed at a matching version.
-const SATISFIED_PY = [
-  'import sys',
-  'from importlib.metadata import version, PackageNotFoundError',
-  'try:',
-  '    from packaging.requirements import Requirement',
-  'except ImportError:',
-  '    from pip._vendor.packaging.requirements import Requirement',
-  'for arg in sys.argv[1:]:',
-  '    req = Requirement(arg)',
-  '    try:',
-  '        found = version(req.name)',
-  '    except PackageNotFoundError:',
-  '        sys.exit(1)',
-  '    if not req.specifier.contains(found, prereleases=True):',
-  '        sys.exit(1)',
-].join('\n');
 
 function hostOf(url: string): string | undefined {
   try {
@@ -31,19 +14,16 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-// A requirement that pins a distribution (a name, no extras or markers, and a version specifier): one a constraints file can hold.
-const PIN = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(===?|~=|!=|<=?|>=?)[^;\[\]@]*$/;
-
-// The lines that make pip keep, in a venv, the pins every earlier recipe installed there: each recipe's pins are a
-// constraints file in VENV/.rig-constraints/, passed to every later pip step of another recipe and rewritten by its own.
+// The lines that make pip keep, in a venv, what every other recipe installed there: each recipe's pins, and those of what
+// its distributions require, are a constraints file in VENV/.rig-constraints/, passed to the pip steps of every other
+// recipe and rewritten by its own; a later install that would break an earlier one fails instead, saying which pin.
 function constrained(python: string, venv: string, args: string[], reqs: string[], recipe: string): string[] {
   const dir = `${venv}/.rig-constraints`;
   const own = `${dir}/${recipe}.txt`;
-  const pins = reqs.filter((r) => PIN.test(r));
   return [
     `set --; for rig_c in ${shq(dir)}/*.txt; do [ -f "$rig_c" ] && [ "$rig_c" != ${shq(own)} ] && set -- "$@" -c "$rig_c"; done; unset rig_c`,
     `${shq(python)} ${shjoin(args)} "$@" ${shjoin(reqs)}`,
-    `mkdir -p ${shq(dir)} && ${pins.length ? `printf '%s\\n' ${shjoin(pins)}` : ':'} > ${shq(`${own}.tmp`)} && mv ${shq(`${own}.tmp`)} ${shq(own)}`,
+    `mkdir -p ${shq(dir)} && ${shq(python)} -c ${shq(PINS_PY)} ${shjoin(reqs)} > ${shq(`${own}.tmp`)} && mv ${shq(`${own}.tmp`)} ${shq(own)}`,
   ];
 }
 

@@ -130,34 +130,55 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
     });
   }
 
-  // Four recipes into one venv: each keeps the others' pins (VENV/.rig-constraints), and the venv stays consistent.
-  const STACK = ['pytorch', 'paddle', 'faiss', 'transformers'];
+  // Several frameworks in one box: each pip step keeps what the other recipes of its venv installed (VENV/.rig-constraints).
   const PINS = ['pytorch.version=2.11.0', 'paddle.version=3.0.0', 'faiss.version=1.12.0', 'transformers.version=4.57.1'];
-  const MIXES: { box: Box; paddle: string; faiss: string }[] = [
-    { box: BOXES[0]!, paddle: 'paddlepaddle', faiss: 'faiss-cpu' },
-    { box: BOXES[1]!, paddle: 'paddlepaddle-gpu', faiss: 'faiss-gpu-cu12' },
-  ];
-  for (const mix of MIXES) {
-    it(`${mix.box.title}: torch, Paddle, faiss and transformers in one venv; pip check clean; a second apply runs nothing`, async () => {
-      const image = await imageOf(mix.box);
-      const sets = PINS.flatMap((p) => ['--set', p]);
-      const env = { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } };
-      const res = await rig(['apply', ...STACK, ...sets, '--target', `podman:${image}`, '--keep', '--mirror', mirror, '--json'], env);
-      const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
-      if (name) containers.push(name);
-      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-      const probe = [
-        'import json, subprocess, sys, importlib.metadata as m',
-        'chk = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)',
-        'have = {d.metadata["Name"].lower() for d in m.distributions()}',
-        `print(json.dumps({"check": chk.returncode, "out": chk.stdout + chk.stderr, "paddle": "${mix.paddle}" in have, "faiss": "${mix.faiss}" in have, "transformers": m.version("transformers")}))`,
-      ].join('\n');
-      const out = JSON.parse(await podmanOk(['exec', name!, `${VENV}/bin/python`, '-c', probe])) as { check: number; out: string; paddle: boolean; faiss: boolean; transformers: string };
-      expect(out.check, out.out).toBe(0);
-      expect(out).toMatchObject({ paddle: true, faiss: true, transformers: '4.57.1' });
-      const again = await rig(['apply', ...STACK, ...sets, '--target', `container:${name}`, '--mirror', mirror, '--json'], env);
-      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
-      expect(runDone(again.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
-    }, 900_000);
+  const pinsOf = (recipes: string[]) => PINS.filter((p) => recipes.includes(p.split('.')[0]!)).flatMap((p) => ['--set', p]);
+  const applyMany = (recipes: string[], args: string[]) => rig(['apply', ...recipes, ...pinsOf(recipes), ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+  // pip check of a venv in a container, and whether each distribution is installed there.
+  async function venvOf(container: string, venv: string, dists: string[]): Promise<{ check: number; out: string; have: boolean[] }> {
+    const probe = [
+      'import json, subprocess, sys, importlib.metadata as m',
+      'chk = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)',
+      'have = {d.metadata["Name"].lower() for d in m.distributions()}',
+      'print(json.dumps({"check": chk.returncode, "out": chk.stdout + chk.stderr, "have": [n in have for n in sys.argv[1:]]}))',
+    ].join('\n');
+    return JSON.parse(await podmanOk(['exec', container, `${venv}/bin/python`, '-c', probe, ...dists])) as { check: number; out: string; have: boolean[] };
   }
+
+  it('no GPU: torch, Paddle, faiss and transformers in one venv; pip check clean; a second apply runs nothing', async () => {
+    const stack = ['pytorch', 'paddle', 'faiss', 'transformers'];
+    const res = await applyMany(stack, ['--target', `podman:${await imageOf(BOXES[0]!)}`, '--keep']);
+    const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+    if (name) containers.push(name);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    const venv = await venvOf(name!, VENV, ['torch', 'paddlepaddle', 'faiss-cpu', 'transformers']);
+    expect(venv.check, venv.out).toBe(0);
+    expect(venv.have).toEqual([true, true, true, true]);
+    const again = await applyMany(stack, ['--target', `container:${name}`]);
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(runDone(again.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
+  }, 900_000);
+
+  it('A10 on 535: GPU torch, faiss and transformers in one venv and GPU Paddle in its own; Paddle into torch\'s venv is refused, torch intact', async () => {
+    const res = await applyMany(['pytorch', 'faiss', 'transformers', 'paddle'], ['--set', 'paddle.venv=/root/.venvs/paddle', '--target', `podman:${await imageOf(BOXES[1]!)}`, '--keep']);
+    const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+    if (name) containers.push(name);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    const ml = await venvOf(name!, VENV, ['torch', 'faiss-gpu-cu12', 'transformers']);
+    expect(ml.check, ml.out).toBe(0);
+    expect(ml.have).toEqual([true, true, true]);
+    const paddle = await venvOf(name!, '/root/.venvs/paddle', ['paddlepaddle-gpu']);
+    expect(paddle.check, paddle.out).toBe(0);
+    expect(paddle.have).toEqual([true]);
+    // torch's cu128 build pins nvidia-*-cu12 12.8 libraries and Paddle's cu126 build 12.6 ones: they cannot share a venv.
+    const mixed = await applyMany(['paddle'], ['--target', `container:${name}`]);
+    expect(mixed.code).toBe(1);
+    const fail = ofType(mixed.stdout, 'step-fail')[0]!;
+    expect(fail).toMatchObject({ id: 'paddle' });
+    expect((fail.tail as string[]).join('\n')).toMatch(/ResolutionImpossible|conflict/i);
+    expect((fail.hints as string[]).join('\n')).toContain('install it into a venv of its own');
+    const after = await venvOf(name!, VENV, ['torch', 'paddlepaddle-gpu']);
+    expect(after.check, after.out).toBe(0);
+    expect(after.have).toEqual([true, false]);
+  }, 900_000);
 });

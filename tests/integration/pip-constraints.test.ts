@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
-// A venv whose python records each `pip install` command line (one per line) and answers every guard "not installed".
+// A venv whose python records each `pip install` command line (one per line), answers every guard "not installed", and
+// lists the pinned requirements it is given when asked for pins (as rig's program does for distributions not installed).
 function fakeVenv(root: string): { venv: string; calls: () => string[][] } {
   const venv = join(root, 'venv');
   mkdirSync(join(venv, 'bin'), { recursive: true });
   const log = join(root, 'pip.log');
-  writeFileSync(join(venv, 'bin', 'python'), `#!/bin/sh\n[ "$1" = -m ] || exit 1\nshift 2\nprintf '%s\\037' "$@" >> '${log}'\necho >> '${log}'\n`);
+  const pins = `case "$2" in *'seen = []'*) shift 2; for a; do case $a in *[=\\<\\>]*) echo "$a";; esac; done; exit 0;; esac`;
+  writeFileSync(join(venv, 'bin', 'python'), `#!/bin/sh\n${pins}\n[ "$1" = -m ] || exit 1\nshift 2\nprintf '%s\\037' "$@" >> '${log}'\necho >> '${log}'\n`);
   chmodSync(join(venv, 'bin', 'python'), 0o755);
   return { venv, calls: () => readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('\x1f').filter(Boolean)) };
 }
