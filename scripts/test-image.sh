@@ -3,6 +3,7 @@
 # .cache/podman/containers.conf, and the base images, minbase systems made with debootstrap and set up as the
 # distributions' official container images are (apt keeps no .deb files, PATH set, no python3):
 #   localhost/rig-test-bookworm  Debian 12
+#   localhost/rig-test-focal     Ubuntu 20.04
 #   localhost/rig-test-jammy     Ubuntu 22.04
 #   localhost/rig-test-noble     Ubuntu 24.04
 # Each image is kept: it is built again only when it is missing or its revision below changes. Missing images are
@@ -19,6 +20,7 @@ ubuntu_mirror=${UBUNTU_MIRROR:-}
 # name suite revision: the images this script makes.
 images=(
   "rig-test-bookworm bookworm 2"
+  "rig-test-focal focal 1"
   "rig-test-jammy jammy 1"
   "rig-test-noble noble 1"
 )

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 // The image scripts/test-image.sh builds: Debian 12 minbase.
 export const TEST_IMAGE = 'localhost/rig-test-bookworm';
 
-// The Ubuntu images scripts/test-image.sh builds the same way (minbase, no python3, as Docker's ubuntu images): 22.04 and 24.04.
-export const UBUNTU_IMAGES = { jammy: 'localhost/rig-test-jammy', noble: 'localhost/rig-test-noble' } as const;
+// The Ubuntu images scripts/test-image.sh builds the same way (minbase, no python3, as Docker's ubuntu images): 20.04, 22.04 and 24.04.
+export const UBUNTU_IMAGES = { focal: 'localhost/rig-test-focal', jammy: 'localhost/rig-test-jammy', noble: 'localhost/rig-test-noble' } as const;
 
 // The recipes the container suite applies (given to rig with --recipes).
 export const RECIPES = fileURLToPath(new URL('../fixtures/container-recipes', import.meta.url));

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { rig } from '../helpers/rig.js';
 import { CONTAINERS_CONF, events, podman, podmanOk, skipReason, UBUNTU_IMAGES } from './podman.js';
 
-// The built-in recipes that install from the distribution's own archive, applied on fresh minimal Ubuntu 22.04 and
-// 24.04 images (no python3, as Docker's): release-specific package names (libgl1-mesa-glx or libgl1, gcc-9) and missing
+// The built-in recipes that install from the distribution's own archive, applied on fresh minimal Ubuntu 20.04, 22.04
+// and 24.04 images (no python3, as Docker's): release-specific package names (libgl1-mesa-glx or libgl1, gcc-9) and missing
 // requires show up here. Each recipe's check and verify must pass after its steps, and a second apply must run nothing.
 const APT_RECIPES = ['build-essential', 'gcc', 'cmake', 'python3-venv', 'git', 'curl', 'fonts-cjk', 'graphviz', 'openblas-dev', 'lapack', 'audio-libs', 'libgl', 'postgresql'];
 
