@@ -117,9 +117,10 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params, step.spec.when)) continue;
     planned.steps.push(at(step.where, `steps[${step.index}]`, () => renderStep(step, rctx)));
   }
-  planned.verify = recipe.verify.map((v, i) => {
+  planned.verify = recipe.verify.flatMap((v, i) => {
+    if (v.when && whenFails(renderWhen(v.when, ctx, () => recipe.at(['verify', i, 'when']), `verify[${i}].when`), facts, params, v.when)) return [];
     const script = at(() => recipe.at(['verify', i]), `verify[${i}]`, () => renderShell(v.run, ctx));
-    return v.expect ? { script, expect: v.expect } : { script };
+    return [v.expect ? { script, expect: v.expect } : { script }];
   });
   return planned;
 }

@@ -126,7 +126,9 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   const verify = (input.verify ?? []).map((v, i) => {
     const spec = typeof v === 'string' ? { run: v } : v;
     const expect = spec.expect === undefined ? undefined : compileRegex(spec.expect, ['verify', i, 'expect'], at, errors);
-    return expect ? { run: spec.run, expect } : { run: spec.run };
+    const when = 'when' in spec ? spec.when : undefined;
+    if (when) checkWhen(when, ['verify', i, 'when'], params, at, errors);
+    return { run: spec.run, ...(expect ? { expect } : {}), ...(when ? { when } : {}) };
   });
   const hints = (input.hints ?? []).flatMap((h, i) => {
     const match = compileRegex(h.match, ['hints', i, 'match'], at, errors);

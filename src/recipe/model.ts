@@ -36,7 +36,7 @@ export interface Recipe {
   check?: CheckInput & { pattern?: RegExp; where: string };
   provides: ProvidesInput;
   steps: Step[];
-  verify: { run: string; expect?: RegExp }[];
+  verify: { run: string; expect?: RegExp; when?: WhenInput }[];
   hints: { match: RegExp; say: string }[];
   warnings: string[];
   // "file:line:col" of a key path in the recipe file.

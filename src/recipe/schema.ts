@@ -160,7 +160,11 @@ const requireSchema = z.union([
 
 const verifySchema = z.union([
   z.string(),
-  z.strictObject({ run: z.string(), expect: z.string().optional().meta({ description: 'regex the output must match' }) }),
+  z.strictObject({
+    run: z.string(),
+    expect: z.string().optional().meta({ description: 'regex the output must match' }),
+    when: whenSchema.optional().meta({ description: 'verify only where these matchers hold, e.g. { gpu: true } for one that needs a real GPU' }),
+  }),
 ]);
 
 // A value computed at plan time by a built-in deriver from data files, facts and params; read as vars.<name>.

@@ -88,6 +88,14 @@ describe('pytorch auto: the newest release with a build this driver runs (CUDA m
     expect(torchOf(gpu('535.104.05', '8.6'), ['pytorch.version=2.11.0']).recipe.steps[0]!.script).toContain('torchaudio==2.11.0+cu128');
   });
 
+  it('the verify that needs a real GPU runs only where there is one', () => {
+    expect(torchOf(cpu()).recipe.verify).toHaveLength(1);
+    expect(torchOf(cpu(), ['pytorch.variant=cu126']).recipe.verify).toHaveLength(1);
+    const onGpu = torchOf(gpu('535.104.05', '8.6')).recipe.verify;
+    expect(onGpu).toHaveLength(2);
+    expect(onGpu[1]!.script).toContain('torch.cuda.is_available()');
+  });
+
   it('the check reads the build from what the wheel installed: PyPI\'s unlabelled wheels satisfy it', () => {
     const check = torchOf(gpu('550.54.15', '8.9'), ['pytorch.version=2.6.0', 'pytorch.variant=cu124'], 'tuna').recipe.check!;
     expect(check.wants!.test('2.6.0+cu124')).toBe(true);
