@@ -8,13 +8,13 @@ import { parseRecipe } from './load.js';
 
 type Cached = Omit<Recipe, 'at' | 'check' | 'verify' | 'hints'> & {
   check?: Omit<NonNullable<Recipe['check']>, 'pattern'> & { pattern?: string };
-  verify: { run: string; expect?: string }[];
+  verify: (Omit<Recipe['verify'][number], 'expect'> & { expect?: string })[];
   hints: { match: string; say: string }[];
 };
 
 function toCached(r: Recipe): Cached {
   const { at: _at, check, verify, hints, ...rest } = r;
-  const cached: Cached = { ...rest, verify: verify.map((v) => ({ run: v.run, ...(v.expect ? { expect: v.expect.source } : {}) })), hints: hints.map((h) => ({ match: h.match.source, say: h.say })) };
+  const cached: Cached = { ...rest, verify: verify.map(({ expect, ...v }) => ({ ...v, ...(expect ? { expect: expect.source } : {}) })), hints: hints.map((h) => ({ match: h.match.source, say: h.say })) };
   if (check) {
     const { pattern, ...fields } = check;
     cached.check = pattern ? { ...fields, pattern: pattern.source } : fields;
@@ -27,7 +27,7 @@ function fromCached(c: Cached, text: string, file: string): Recipe {
   const { check, verify, hints, ...rest } = c;
   const recipe: Recipe = {
     ...rest,
-    verify: verify.map((v) => ({ run: v.run, ...(v.expect !== undefined ? { expect: new RegExp(v.expect, 'm') } : {}) })),
+    verify: verify.map(({ expect, ...v }) => ({ ...v, ...(expect !== undefined ? { expect: new RegExp(expect, 'm') } : {}) })),
     hints: hints.map((h) => ({ match: new RegExp(h.match, 'm'), say: h.say })),
     at: (path) => (parsed ??= parseRecipe(text, file)).at(path),
   };

@@ -76,6 +76,20 @@ describe('rig CLI', () => {
     });
   }
 
+  it('plans the same from the parsed-recipe cache as from the recipe files (no field lost in the cache)', async () => {
+    const env = { RIG_STATE_DIR: `${tempDir()}/state` };
+    const facts = new URL('../fixtures/facts/ubuntu-22.04-gpu-535.json', import.meta.url).pathname;
+    const args = ['plan', 'seed-box', 'ml-gpu', 'faiss', 'paddle', '--no-probe', '--json', '--facts', facts];
+    const cold = await rig(args, { env });
+    const cached = await rig(args, { env });
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(cached.stdout).toBe(cold.stdout);
+    const verify = (JSON.parse(cold.stdout) as { recipes: { id: string; verify: unknown[] }[] }).recipes.find((r) => r.id.startsWith('pytorch'))!.verify;
+    expect(verify).toHaveLength(2);
+    const cpu = await rig(['plan', 'pytorch', '--no-probe', '--json', '--facts', new URL('../fixtures/facts/ubuntu-22.04.json', import.meta.url).pathname], { env });
+    expect((JSON.parse(cpu.stdout) as { recipes: { id: string; verify: unknown[] }[] }).recipes.find((r) => r.id === 'pytorch')!.verify).toHaveLength(1);
+  });
+
   it('reports every problem of a bad recipe with file:line:col, exit 2', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'broken.yaml': 'name: broken\nsummary: s\nstpes: []\ncheck:\n  run: x\n  wants: ">=3..2"\n' });
