@@ -4,7 +4,7 @@ import { parseWants } from '../../version/wants.js';
 import { tableRows, type DataFile } from '../data.js';
 
 // cu124 → "12.4"
-export function cudaOf(variant: string): string {
+function cudaOf(variant: string): string {
   const digits = variant.slice(2);
   return `${digits.slice(0, -1)}.${digits.slice(-1)}`;
 }
@@ -26,7 +26,7 @@ export const smName = (compute: string): string => `sm_${compute.replace('.', ''
 
 // Does a build carrying kernels for `sm` run on a GPU of compute capability `compute`? A cubin runs on the same major
 // architecture at the same or a higher minor revision (NVIDIA CUDA C++ Programming Guide, "Binary Compatibility").
-export function carries(sm: readonly string[], compute: string): boolean {
+function carries(sm: readonly string[], compute: string): boolean {
   const [major, minor] = compute.split('.').map(Number);
   return sm.some((s) => {
     const [a, b] = s.split('.').map(Number);
@@ -35,13 +35,13 @@ export function carries(sm: readonly string[], compute: string): boolean {
 }
 
 // The GPU architectures of a build: a published list, or the lowest its CUDA version builds for.
-export interface Arches {
+interface Arches {
   sm?: string[];
   min?: string;
 }
 
 // Does a GPU of compute capability `compute` run a build with these architectures?
-export function runsOn(arches: Arches, compute: string): boolean {
+function runsOn(arches: Arches, compute: string): boolean {
   return arches.sm ? carries(arches.sm, compute) : atLeast(compute, arches.min ?? '0');
 }
 
