@@ -32,6 +32,13 @@ hints:
   - match: 'No matching distribution found for torch=='
     say: This torch build has no wheel for this Python.
 `,
+    'unresolved.yaml': `name: unresolved
+summary: a fetch whose host does not resolve (Node's own error)
+steps:
+  - run: 'echo "https://static.rust-lang.org/rustup/dist/x86_64-unknown-linux-gnu/rustup-init.sha256: getaddrinfo ENOTFOUND static.rust-lang.org"; exit 1'
+    creates: ${root}/never
+    retries: 0
+`,
   });
   return { recipes, env: { RIG_ENV_DIR: join(root, 'env'), RIG_STATE_DIR: join(root, 'state'), RIG_TARGET_STATE: join(root, 'tstate') } };
 }
@@ -53,5 +60,7 @@ describe('hints of a failed step', () => {
     const hints = failOf(res.stdout)!.hints as string[];
     expect(hints).toHaveLength(1);
     expect(hints[0]).toMatch(/^A host could not be reached/);
+    const dns = await rig(['apply', 'unresolved', '--recipes', b.recipes, '--json'], { env: b.env });
+    expect(failOf(dns.stdout)!.hints).toEqual([hints[0]]);
   });
 });
