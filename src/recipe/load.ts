@@ -4,6 +4,7 @@ import { UserError, UserErrors } from '../errors.js';
 import { didYouMean } from '../text/suggest.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkParams } from './check-params.js';
+import { checkPipes } from './check-pipes.js';
 import { checkTemplates } from './check-templates.js';
 import type { Param, Recipe, Requirement, Step } from './model.js';
 import { parseYaml } from './parse-yaml.js';
@@ -120,6 +121,7 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
     if (input.check.wants !== undefined) checkWants(input.check.wants, ['check', 'wants'], at, errors);
   }
   const steps = (input.steps ?? []).map((s, i) => toStep(s, i, at, params, errors, warnings));
+  warnings.push(...checkPipes(input, at));
   const envSteps = steps.filter((s) => s.kind === 'env');
   if (envSteps.length > 1) errors.push(new UserError(`steps[${envSteps[1]!.index}]: one env step per recipe (it owns one profile file); merge them`, envSteps[1]!.where));
   if (steps.length && !check) warnings.push(`${at([])}: warning: recipe has steps but no check; rig decides from the step guards alone`);

@@ -61,4 +61,18 @@ describe('recipe errors name file:line:col and the key path', () => {
     const r = parseRecipe(`${ok}check: { run: x }\nsteps:\n  - run: make install\n`, 'r.yaml');
     expect(r.warnings).toEqual([expect.stringContaining('r.yaml:5:5: warning: steps[0]: run step has no guard')]);
   });
+
+  it('warns about a pipe into grep -q (under pipefail the command before it can die of SIGPIPE)', () => {
+    const r = parseRecipe(`${ok}check: { run: "ldconfig -p | grep -q libz" }
+steps:
+  - apt: [zlib1g]
+verify:
+  - "fc-list | grep -qi wqy"
+  - "grep -q x /etc/hosts"
+`, 'r.yaml');
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^r\.yaml:\d+:\d+: warning: check\.run: a pipe into grep -q fails at random under pipefail/),
+      expect.stringMatching(/^r\.yaml:\d+:\d+: warning: verify\[0\]: a pipe into grep -q/),
+    ]);
+  });
 });
