@@ -1,6 +1,6 @@
 import { parseWants } from '../../version/wants.js';
 import { tableRows } from '../data.js';
-import { stringArg } from './args.js';
+import { familyArgs, stringArg } from './args.js';
 import { bestBuild, boxOf, buildRules, buildsOf, smName } from './gpu-builds.js';
 import type { Deriver } from './types.js';
 
@@ -12,9 +12,8 @@ import type { Deriver } from './types.js';
 export const deriveTorchRelease: Deriver = (input) => {
   const wanted = stringArg(input, 'torch');
   const python = stringArg(input, 'python').trim().split(/\s+/)[0] ?? '';
-  const file = typeof input.args.file === 'string' ? input.args.file : 'pytorch';
-  const name = typeof input.args.name === 'string' ? input.args.name : 'torch';
-  const rows = tableRows(input.data(file), typeof input.args.table === 'string' ? input.args.table : 'torch');
+  const { file, table, name } = familyArgs(input);
+  const rows = tableRows(input.data(file), table);
   if (wanted !== 'auto') {
     if (!rows.some((r) => String(r.version) === wanted)) throw new Error(`no ${name} ${wanted} in data/${file}.yaml; known: ${rows.map((r) => String(r.version)).join(', ')}`);
     return { value: wanted };

@@ -1,5 +1,5 @@
 import { tableRows } from '../data.js';
-import { stringArg } from './args.js';
+import { familyArgs, stringArg } from './args.js';
 import { bestBuild, boxOf, buildRules, buildsOf, whyNot } from './gpu-builds.js';
 import type { Deriver } from './types.js';
 
@@ -11,9 +11,7 @@ import type { Deriver } from './types.js';
 export const deriveTorchVariant: Deriver = (input) => {
   const torch = stringArg(input, 'torch');
   const wanted = stringArg(input, 'variant');
-  const file = typeof input.args.file === 'string' ? input.args.file : 'pytorch';
-  const table = typeof input.args.table === 'string' ? input.args.table : 'torch';
-  const name = typeof input.args.name === 'string' ? input.args.name : 'torch';
+  const { file, table, name } = familyArgs(input);
   const label = `${name} ${torch}`;
   const rows = tableRows(input.data(file), table);
   const row = rows.find((r) => String(r.version) === torch);
