@@ -38,6 +38,8 @@ export interface Session {
   target: Target;
   facts: Facts;
   plan: Plan;
+  // The same request planned on other facts (the box's, when apply finds them changed by a recipe).
+  makePlan: (facts: Facts) => Plan;
   // Each recipe's status and the step guards that held; without a probe, every recipe is unchecked.
   probe: Probe;
   // RIG_SECRET_* values from --set and the environment.
@@ -72,7 +74,7 @@ export async function openSession(args: Parsed, verb: string, probe: boolean): P
       ({ plan, facts, ...found } = await probeWithFacts(target, makePlan, cachedFacts(target.cacheKey), secrets));
     }
     if (!factsFile) saveFacts(target.cacheKey, facts);
-    return { catalog, target, facts, plan, probe: found, secrets };
+    return { catalog, target, facts, plan, makePlan, probe: found, secrets };
   } catch (err) {
     await target.close();
     throw err;

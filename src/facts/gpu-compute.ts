@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { parseDataFile } from '../recipe/data-file.js';
 
 const COMPUTE = /^\d+\.\d+$/;
 
@@ -10,8 +10,9 @@ let names: { name: string; compute: string }[] | undefined;
 // The GPU-name table of recipes/data/gpus.yaml, read once: for drivers whose nvidia-smi cannot report compute_cap.
 function gpuTable(): { name: string; compute: string }[] {
   if (!names) {
-    const data = parse(readFileSync(join(PACKAGE_ROOT, 'recipes', 'data', 'gpus.yaml'), 'utf8')) as { gpus?: { name?: unknown; compute?: unknown }[] };
-    names = (data.gpus ?? []).map((g) => ({ name: String(g.name ?? '').toLowerCase(), compute: String(g.compute ?? '') })).filter((g) => g.name && COMPUTE.test(g.compute));
+    const file = join(PACKAGE_ROOT, 'recipes', 'data', 'gpus.yaml');
+    const data = parseDataFile(readFileSync(file, 'utf8'), file);
+    names = (data.tables.gpus ?? []).map((g) => ({ name: String(g.name ?? '').toLowerCase(), compute: String(g.compute ?? '') })).filter((g) => g.name && COMPUTE.test(g.compute));
   }
   return names;
 }

@@ -7,7 +7,8 @@ import { renderStep } from '../steps/render.js';
 import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkSets, resolveParams, type ParamValue } from './params.js';
-import { staleNote, type DataFile, type DataLookup } from './data.js';
+import type { DataFile, DataLookup } from '../recipe/data-file.js';
+import { staleNote } from './data.js';
 import { typedCheck } from './typed-checks.js';
 import type { Mirror } from './mirror.js';
 import { DERIVERS } from './derive/index.js';
@@ -125,16 +126,18 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
   return planned;
 }
 
-// The context after a recipe: its `provides` facts filled in where the facts so far lack them, with a note saying so.
-function provide(recipe: Recipe, ctx: TemplateContext, base: TemplateContext, notes: string[]): TemplateContext {
+// The context after a recipe: its `provides` facts filled in where the facts so far lack them (kept on the planned
+// recipe, with a note saying so).
+function provide(recipe: Recipe, ctx: TemplateContext, base: TemplateContext, planned: PlannedRecipe): TemplateContext {
   const facts = base.facts as Facts;
-  const filled: Partial<Facts> = {};
+  const filled: NonNullable<PlannedRecipe['provided']> = {};
   for (const [key, template] of Object.entries(recipe.provides) as [keyof Recipe['provides'], string][]) {
     const value = at(() => recipe.at(['provides', key]), `provides.${key}`, () => renderData(template, ctx));
     if (value && !facts[key]) filled[key] = value;
   }
   if (!Object.keys(filled).length) return base;
-  notes.push(`the recipes after it are planned with ${Object.entries(filled).map(([k, v]) => `${k} ${String(v)}`).join(', ')}, which it installs`);
+  planned.provided = filled;
+  planned.notes.push(`the recipes after it are planned with ${Object.entries(filled).map(([k, v]) => `${k} ${String(v)}`).join(', ')}, which it installs`);
   return { ...base, facts: { ...facts, ...filled } };
 }
 
@@ -177,7 +180,7 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
     }
     const { ctx, notes, blocks } = decided;
     const planned = planRecipe(recipe, id, params, requires, skip, ctx, notes, blocks, request);
-    if (!skip && !planned.blocked) base = provide(recipe, ctx, base, planned.notes);
+    if (!skip && !planned.blocked) base = provide(recipe, ctx, base, planned);
     byId.set(id, planned);
     recipes.push(planned);
     return id;

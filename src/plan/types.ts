@@ -37,6 +37,8 @@ export interface PlannedRecipe {
   hints: { match: RegExp; say: string }[];
   notes: string[];
   secretEnvs: string[];
+  // Facts the box lacked that this recipe installs, as predicted (the recipes after it were decided with them).
+  provided?: Partial<Pick<Facts, 'python3' | 'cuda'>>;
 }
 
 // The ordered list of recipe instances for a request on one target: dependencies first.

@@ -19,6 +19,7 @@ interface Slot {
 export class ListrReporter implements Reporter {
   private readonly slots = new Map<string, Slot>();
   private running: Promise<unknown> | undefined;
+  // Failures and re-plans, printed in full after the task list.
   private readonly failures: RunEvent[] = [];
   private done: RunEvent | undefined;
   private readonly plain = new PlainReporter(process.stdout);
@@ -42,6 +43,9 @@ export class ListrReporter implements Reporter {
         return;
       case 'recipe-done':
         this.settle(e.id, e.status.state === 'skipped' ? { skip: `${e.id}: ${describeStatus(e.status)}` } : { title: `${e.id}: ${e.ran ? installedText(e.status.detail) : describeStatus(e.status)}` });
+        return;
+      case 'replan':
+        this.failures.push(e);
         return;
       case 'step-fail':
       case 'recipe-fail':

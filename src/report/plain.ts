@@ -65,6 +65,10 @@ export class PlainReporter implements Reporter {
         for (const l of e.tail) this.line(`    | ${l}`);
         for (const h of e.hints) this.line(p('yellow', `    hint: ${h}`));
         return;
+      case 'replan':
+        this.line(p('yellow', `↻ ${e.changed} after ${e.after.join(', ')}: the recipes after it are planned again on the box's facts`));
+        for (const r of e.recipes) this.steps.set(r.id, r.steps);
+        return;
       case 'run-done': {
         const counts = `${e.installed.length} installed, ${e.satisfied} satisfied, ${e.skipped} skipped, ${e.ran} step${e.ran === 1 ? '' : 's'} run`;
         if (e.interrupted) this.line(p('yellow', `interrupted (${e.interrupted}) after ${duration(e.ms)}: ${counts}; to resume, run again: ${e.resume}`));

@@ -13,6 +13,8 @@ export type RunEvent =
   | { type: 'step-fail'; id: string; step: number; title: string; command: string; code: number; tail: string[]; log: string; hints: string[]; reason: string }
   | { type: 'recipe-done'; id: string; status: RecipeStatus; ran: number }
   | { type: 'recipe-fail'; id: string; reason: string; tail: string[]; hints: string[] }
+  // The box's facts after `after` differ from what the plan predicted: the recipes not yet reached are planned again.
+  | { type: 'replan'; after: string[]; changed: string; recipes: { id: string; status: RecipeStatus; steps: number }[] }
   | { type: 'run-done'; ok: boolean; ran: number; installed: string[]; satisfied: number; skipped: number; failed?: string; ms: number; logDir: string; interrupted?: string; resume?: string };
 
 // Receives events in order.

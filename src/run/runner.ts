@@ -15,6 +15,7 @@ import { stepHash, type Journal } from './journal.js';
 import { matchingHints } from './kind-hints.js';
 import { LineBuffer } from './line-buffer.js';
 import { MarkerSplit } from './marker-split.js';
+import type { Redecision } from './redecide.js';
 import type { Redactor } from './redact.js';
 import { judgeCheck, needsWork, type RecipeStatus } from './status.js';
 
@@ -38,6 +39,8 @@ export interface ApplyOptions {
   onStepGroup?: (group: number | undefined) => void;
   // Step guards the probe already ran ("recipe id\0step index" → held), so their steps need not ask again.
   guards?: Map<string, boolean>;
+  // After recipes that installed facts the plan predicted: a new plan when the box's facts differ (src/run/redecide.ts).
+  redecide?: (providers: PlannedRecipe[], reached: ReadonlySet<string>) => Promise<Redecision | undefined>;
 }
 
 // The outcome of apply.
@@ -76,7 +79,7 @@ export class Runner {
   // Results of recipe checks that ran in the round trip of their last step.
   private readonly checkedWithStep = new Map<string, { code: number; output: string }>();
 
-  constructor(private readonly plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
+  constructor(private plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
     this.prelude = `set -euo pipefail\n${envPrelude(plan.facts)}`;
   }
 
@@ -114,16 +117,19 @@ export class Runner {
 
   private async applyAll(statuses: Map<string, RecipeStatus>): Promise<ApplyResult> {
     const { emit } = this.opts;
-    const recipes = this.plan.recipes;
+    let recipes = this.plan.recipes;
+    const reached = new Set<string>();
     for (let i = 0; i < recipes.length; i++) {
       const recipe = recipes[i]!;
       const status = statuses.get(recipe.id)!;
+      reached.add(recipe.id);
       if (!needsWork(status)) {
         emit({ type: 'recipe-done', id: recipe.id, status, ran: 0 });
         continue;
       }
       const group = [recipe];
       while (isPureApt(recipe) && i + 1 < recipes.length && isPureApt(recipes[i + 1]!) && needsWork(statuses.get(recipes[i + 1]!.id)!)) group.push(recipes[++i]!);
+      group.forEach((member) => reached.add(member.id));
       for (const member of group) emit({ type: 'recipe-start', id: member.id, status: statuses.get(member.id)!, steps: member.steps.length });
       const before = this.ran;
       const stepsOk = group.length > 1 ? await this.runAptGroup(group) : await this.runSteps(recipe);
@@ -133,8 +139,30 @@ export class Runner {
         }
         this.installed.push(member.id);
       }
+      const providers = group.filter((r) => r.provided);
+      const next = providers.length && this.opts.redecide ? await this.opts.redecide(providers, reached) : undefined;
+      if (next) {
+        const ahead = this.takeDecision(next, providers, reached, statuses);
+        if (typeof ahead === 'string') return { ok: false, interrupted: false, failed: ahead, ran: this.ran, installed: this.installed };
+        recipes = [...recipes.slice(0, i + 1), ...ahead];
+      }
     }
     return { ok: true, interrupted: false, ran: this.ran, installed: this.installed };
+  }
+
+  // Go on with a new plan: the statuses and guards of its recipes not yet reached, which it returns; the id of the
+  // first that the new facts block, after saying why.
+  private takeDecision(next: Redecision, providers: PlannedRecipe[], reached: ReadonlySet<string>, statuses: Map<string, RecipeStatus>): PlannedRecipe[] | string {
+    const ahead = next.plan.recipes.filter((r) => !reached.has(r.id));
+    for (const id of [...statuses.keys()]) if (!reached.has(id)) statuses.delete(id);
+    for (const [id, status] of next.probe.statuses) statuses.set(id, status);
+    for (const [key, held] of next.probe.guards) this.opts.guards?.set(key, held);
+    this.plan = next.plan;
+    this.opts.emit({ type: 'replan', after: providers.map((r) => r.id), changed: next.changed, recipes: ahead.map((r) => ({ id: r.id, status: statuses.get(r.id)!, steps: r.steps.length })) });
+    const blocked = ahead.find((r) => statuses.get(r.id)!.state === 'blocked');
+    if (!blocked) return ahead;
+    this.opts.emit({ type: 'recipe-fail', id: blocked.id, reason: `cannot be installed here: ${statuses.get(blocked.id)!.detail}`, tail: [], hints: [] });
+    return blocked.id;
   }
 
   private async runSteps(recipe: PlannedRecipe): Promise<boolean> {

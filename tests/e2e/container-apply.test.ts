@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { tempDir } from '../helpers/temp.js';
 import { serveDirectory, writeWheelIndex } from './loopback.js';
-import { CONTAINERS_CONF, DEBIAN_WHEELS, events, podman, RECIPES, skipReason, TEST_IMAGE } from './podman.js';
+import { CONTAINERS_CONF, DEBIAN_WHEELS, events, podman, podmanOk, RECIPES, skipReason, TEST_IMAGE } from './podman.js';
 
 // The built-in recipes e2e-stack requires (and its own greeting), in the order apply runs them.
 const STACK = ['build-essential', 'cmake', 'python3-venv(venv=/opt/e2e-venv)', 'git', 'fonts-cjk', 'graphviz', 'openblas-dev', 'lapack', 'audio-libs', 'greeting'];
@@ -37,6 +37,8 @@ describe.skipIf(skipReason)('rig apply in podman containers', () => {
     expect(ofType(res.stdout, 'run-start')[0]).toMatchObject({ machine: expect.stringMatching(/^debian 12 \(bookworm\).*in a container$/) });
     const installed = ofType(res.stdout, 'recipe-done').filter((e) => (e.ran as number) > 0).map((e) => e.id);
     expect(installed).toEqual(STACK);
+    // python3-venv brings the python3 the plan predicted for Debian 12 (recipes/data/distros.yaml): nothing planned again.
+    expect(ofType(res.stdout, 'replan')).toEqual([]);
     expect(runDone(res.stdout)).toMatchObject({ ok: true, installed: STACK });
     kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
     expect(kept, res.stderr).toBeDefined();
@@ -85,4 +87,37 @@ describe.skipIf(skipReason)('rig apply in podman containers', () => {
     expect(name, res.stdout).toBeDefined();
     expect((await podman(['container', 'exists', name!])).code).toBe(1);
   }, 120_000);
+
+  // e2e-python predicts python3 3.9 (provides:) and installs Debian 12's 3.11: apply decides what follows it again.
+  it('a recipe after one that installs python3 is planned with the python3 the box then has, not the predicted one', async () => {
+    const res = await apply(['e2e-planned-python', '--target', `podman:${TEST_IMAGE}`, '--keep', '--json']);
+    const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+    try {
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+      const real = await podmanOk(['exec', name!, 'python3', '-c', 'import platform; print(platform.python_version())']);
+      expect(real).toMatch(/^3\.11\./);
+      expect(ofType(res.stdout, 'replan')).toEqual([expect.objectContaining({ after: ['e2e-python'], changed: `python3 is ${real}, not 3.9` })]);
+      expect(await podmanOk(['exec', name!, 'cat', '/opt/e2e/planned-python'])).toBe(real);
+      const again = await apply(['e2e-planned-python', '--target', `container:${name}`, '--json']);
+      expect(again.code, again.stdout).toBe(0);
+      expect(ofType(again.stdout, 'replan')).toEqual([]);
+      expect(runDone(again.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
+    } finally {
+      if (name) await podman(['rm', '-f', '-t', '0', name]);
+    }
+  }, 180_000);
+
+  it('a recipe the real python3 rules out fails before any of its steps, naming why', async () => {
+    const res = await apply(['e2e-old-python', '--target', `podman:${TEST_IMAGE}`, '--keep', '--json']);
+    const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+    try {
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(1);
+      expect(ofType(res.stdout, 'recipe-fail')).toEqual([expect.objectContaining({ id: 'e2e-old-python', reason: expect.stringMatching(/^cannot be installed here: needs a python3 older than 3\.10 \(needs python3 <3\.10 \(this machine has 3\.11\.\d+\)\)$/) })]);
+      expect(ofType(res.stdout, 'step-start').map((e) => e.id)).toEqual(['e2e-python']);
+      expect(runDone(res.stdout)).toMatchObject({ ok: false, failed: 'e2e-old-python', installed: ['e2e-python'] });
+      expect((await podman(['exec', name!, 'test', '-e', '/opt/e2e/old-python'])).code).toBe(1);
+    } finally {
+      if (name) await podman(['rm', '-f', '-t', '0', name]);
+    }
+  }, 180_000);
 });

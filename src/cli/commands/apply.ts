@@ -10,6 +10,7 @@ import { ExitError, UserError, UserErrors } from '../../errors.js';
 import type { Facts } from '../../facts/types.js';
 import { Journal, readJournal } from '../../run/journal.js';
 import { probePlan } from '../../run/probe.js';
+import { redecide } from '../../run/redecide.js';
 import { LockHeld, TargetLock } from '../../run/lock.js';
 import { shjoin } from '../../shell/quote.js';
 import { claimSignals } from '../../targets/cleanup.js';
@@ -113,6 +114,7 @@ ${PLAN_FLAGS_HELP}`,
       const runner = new Runner(plan, target, {
         emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor, journal, env: secrets, signal: controller.signal,
         onStepGroup: (group) => held.setStepGroup(group), guards,
+        redecide: (providers, reached) => redecide(providers, target, session.makePlan, reached, secrets),
         ...(retries !== undefined ? { retries } : {}),
       });
       const result = await runner.apply(statuses);

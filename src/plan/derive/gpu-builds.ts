@@ -1,7 +1,8 @@
 import type { Facts } from '../../facts/types.js';
 import { compareVersions, parseVersion } from '../../version/version.js';
 import { parseWants } from '../../version/wants.js';
-import { tableRows, type DataFile } from '../data.js';
+import type { DataFile } from '../../recipe/data-file.js';
+import { tableRows } from '../data.js';
 
 // cu124 → "12.4"
 function cudaOf(variant: string): string {

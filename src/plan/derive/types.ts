@@ -1,5 +1,5 @@
 import type { Facts } from '../../facts/types.js';
-import type { DataLookup } from '../data.js';
+import type { DataLookup } from '../../recipe/data-file.js';
 import type { Mirror } from '../mirror.js';
 
 // A derived value and, when the choice needs explaining, a note for the plan; `blocked` when the value cannot work here.
