@@ -1,4 +1,6 @@
-import { dqEscape, shq, sqEscape } from '../shell/quote.js';
+import { createHash } from 'node:crypto';
+import { ShellScanner, ShellContextError, type ShellContext } from '../shell/context.js';
+import { shq } from '../shell/quote.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w]*(?:\.[\w-]+)*)\s*((?:\|\s*[A-Za-z_]\w*\s*)*)\}\}/g;
 
@@ -118,67 +120,60 @@ export function renderData(template: string, ctx: TemplateContext): string {
   return out + template.slice(last);
 }
 
-type Quoting = 'none' | 'single' | 'double' | 'comment';
+// Characters that mean themselves wherever they stand in a command (outside $(( … ))): a value made only of these is
+// written as it is, so that plans read as the commands a person would type.
+const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-// Follow the shell's quoting state through literal text, starting in `state`.
-function scanQuoting(text: string, state: Quoting): Quoting {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (state === 'single') {
-      if (c === "'") state = 'none';
-    } else if (state === 'double') {
-      if (c === '\\') i++;
-      else if (c === '"') state = 'none';
-    } else if (state === 'comment') {
-      if (c === '\n') state = 'none';
-    } else if (c === '\\') i++;
-    else if (c === "'") state = 'single';
-    else if (c === '"') state = 'double';
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) state = 'comment';
-    else if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
-      throw new TemplateError('a template value cannot go into a heredoc; write the content with a file step');
-    }
-  }
-  return state;
+// The variable a value that is not plain reaches the shell through: assigned first (single-quoted, at the start of a
+// line, where quoting does not depend on what surrounds it), then only expanded, so that the shell never reads it as code.
+function variableFor(value: string): string {
+  return `RIG_V_${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
 }
 
-function secretFor(state: Quoting, secret: Secret): string {
-  switch (state) {
+// The text that stands for a variable's value in a context: expanded once, never split, globbed or evaluated.
+function expansion(context: ShellContext, name: string): string {
+  switch (context) {
     case 'single':
-      return `'"\${${secret.env}}"'`;
+      return `'"\${${name}}"'`;
     case 'double':
-      return `\${${secret.env}}`;
-    case 'comment':
-      return '***';
+      return `\${${name}}`;
     default:
-      return `"\${${secret.env}}"`;
+      return `"\${${name}}"`;
   }
 }
 
-function quoteFor(state: Quoting, value: string | Secret): string {
-  if (value instanceof Secret) return secretFor(state, value);
-  switch (state) {
-    case 'single':
-      return sqEscape(value);
-    case 'double':
-      return dqEscape(value);
-    case 'comment':
-      return value.replace(/[\r\n]+/g, ' ');
-    default:
-      return shq(value);
+function placeValue(context: ShellContext, value: string | Secret, assigned: Map<string, string>): string {
+  if (context === 'arith') {
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return value;
+    throw new TemplateError('a template value inside $(( … )) or (( … )) must be a whole number (bash evaluates anything else as an expression)');
   }
+  if (value instanceof Secret) return expansion(context, value.env);
+  if (value === '') return context === 'code' ? '""' : '';
+  if (PLAIN.test(value)) return value;
+  const name = variableFor(value);
+  assigned.set(name, value);
+  return expansion(context, name);
 }
 
-// Render a template that is a shell command: every value is quoted as data for its place in the command.
+// Render a template that is a shell command: every value is data, whatever its place in the command. A value of plain
+// characters is written as it is; any other is assigned to a variable on a line of its own before the command, and
+// the command only expands it.
 export function renderShell(template: string, ctx: TemplateContext): string {
   let out = '';
   let last = 0;
-  let state: Quoting = 'none';
+  const scanner = new ShellScanner();
+  const assigned = new Map<string, string>();
   for (const p of findPlaceholders(template)) {
     const literal = template.slice(last, p.start);
-    state = scanQuoting(literal, state);
-    out += literal + quoteFor(state, evaluate(ctx, p));
+    try {
+      scanner.read(literal);
+    } catch (err) {
+      if (err instanceof ShellContextError) throw new TemplateError(err.message);
+      throw err;
+    }
+    out += literal + placeValue(scanner.at(), evaluate(ctx, p), assigned);
     last = p.end;
   }
-  return out + template.slice(last);
+  const assignments = [...assigned].map(([name, value]) => `${name}=${shq(value)}\n`).join('');
+  return assignments + out + template.slice(last);
 }

@@ -6,16 +6,6 @@ export function shq(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-// Escape a value for use inside a double-quoted shell string.
-export function dqEscape(value: string): string {
-  return value.replace(/[\\"$`]/g, (c) => `\\${c}`);
-}
-
-// Escape a value for use inside a single-quoted shell string.
-export function sqEscape(value: string): string {
-  return value.replaceAll("'", `'\\''`);
-}
-
 // Join values into a shell command line, each quoted as data.
 export function shjoin(values: readonly string[]): string {
   return values.map(shq).join(' ');

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import { rewriteUrl } from '../plan/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
@@ -16,6 +17,9 @@ export function renderGit(spec: StepSpec<'git'>, ctx: RenderContext): KindRender
   const repo = ctx.data(spec.git);
   const dir = targetPath(ctx.data(spec.dir), ctx.facts);
   const ref = spec.ref === undefined ? undefined : ctx.data(spec.ref);
+  for (const [what, value] of [['repository', repo], ['ref', ref]] as const) {
+    if (value?.startsWith('-')) throw new UserError(`git: ${what} "${value}" begins with "-", which git would read as an option`);
+  }
   const git = `git${mirrorConfig(ctx)}`;
   const d = shq(dir);
   const clone = [`${git} clone -q`];

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RIG, rig } from '../helpers/rig.js';
@@ -37,6 +37,17 @@ check:
 steps:
   - run: echo 1 >> {{ params.root }}/log && touch {{ params.root }}/s1
   - run: echo 2 >> {{ params.root }}/log && sleep {{ params.sleep }} & echo $! > {{ params.root }}/child.pid; wait
+  - run: echo 3 >> {{ params.root }}/log && touch {{ params.root }}/s3
+`,
+    'gated.yaml': `name: gated
+summary: three steps; the second one lasts until the test creates the file release
+params:
+  root: { default: "${root}" }
+check:
+  run: test -f {{ params.root }}/s3
+steps:
+  - run: echo 1 >> {{ params.root }}/log && touch {{ params.root }}/s1
+  - run: echo 2 >> {{ params.root }}/log && until [ -e {{ params.root }}/release ]; do sleep 0.05; done
   - run: echo 3 >> {{ params.root }}/log && touch {{ params.root }}/s3
 `,
   });
@@ -98,16 +109,20 @@ describe('resume after a crash or an interruption', () => {
 
   it('two applies on one target: the second waits, or fails at once with --no-wait; never both run steps', async () => {
     const b = slowBox();
-    const first = start(['apply', 'slow', '--recipes', b.recipes, '--set', 'slow.sleep=2'], b.env);
+    const first = start(['apply', 'gated', '--recipes', b.recipes], b.env);
     await until(() => existsSync(join(b.root, 's1')));
-    const refused = await rig(['apply', 'slow', '--recipes', b.recipes, '--set', 'slow.sleep=2', '--no-wait'], { env: b.env });
+    const refused = await rig(['apply', 'gated', '--recipes', b.recipes, '--no-wait'], { env: b.env });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/^rig: another rig \(pid \d+\) is applying to this target; not waiting \(--no-wait\)$/m);
-    const waiter = await rig(['apply', 'slow', '--recipes', b.recipes, '--set', 'slow.sleep=2'], { env: b.env });
+    const waiter = start(['apply', 'gated', '--recipes', b.recipes], b.env);
+    let said = '';
+    waiter.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await until(() => /waiting for another rig \(pid \d+\)/.test(said), 60_000);
+    writeFileSync(join(b.root, 'release'), '');
     expect((await first).exitCode).toBe(0);
-    expect(waiter.code).toBe(0);
-    expect(waiter.stderr).toMatch(/waiting for another rig \(pid \d+\)/);
-    expect(waiter.stdout).toContain('✓ slow: satisfied');
+    const waited = await waiter;
+    expect(waited.exitCode).toBe(0);
+    expect(waited.stdout).toContain('✓ gated: satisfied');
     expect(b.log()).toBe('1\n2\n3\n');
   });
 });

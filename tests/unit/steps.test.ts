@@ -190,4 +190,11 @@ describe('git steps', () => {
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('1');
     expect(sh(step.guard!).code).toBe(0);
   });
+
+  it('refuses a ref or repository that git would read as an option', () => {
+    const facts = boxFacts();
+    const dir = join(facts.home, 'src/repo');
+    expect(() => render('git', { git: 'https://example.org/r.git', dir, ref: '--upload-pack=touch /tmp/x' }, facts)).toThrow(/ref "--upload-pack=touch \/tmp\/x" begins with "-"/);
+    expect(() => render('git', { git: '-uhttps://example.org/r.git', dir }, facts)).toThrow(/repository .* begins with "-"/);
+  });
 });

@@ -18,12 +18,20 @@ describe('renderShell quotes every value as data', () => {
       ['double quotes', 'printf %s "{{ params.v }}"'],
       ['single quotes', "printf %s '{{ params.v }}'"],
       ['inside a word', 'printf %s x{{ params.v }}y'],
+      ['in double quotes inside "$( … )"', 'x="$(printf %s "{{ params.v }}")"; printf %s "$x"'],
+      ['unquoted inside "$( … )"', 'x="$(printf %s {{ params.v }})"; printf %s "$x"'],
+      ['in double quotes inside backticks', 'x=`printf %s "{{ params.v }}"`; printf %s "$x"'],
+      ['as a ${…:-…} default in double quotes', 'printf %s "${RIG_TEST_UNSET:-{{ params.v }}}"'],
+      ["in $'…'", "printf %s $'{{ params.v }}'"],
+      ['after a # inside a word', 'printf %s x#{{ params.v }}y'],
     ] as const) {
       it(`${JSON.stringify(value)} ${place}`, () => {
         const dir = tempDir();
         const out = bash(renderShell(template, { params: { v: value } }), dir);
         expect(existsSync(join(dir, 'PWNED'))).toBe(false);
-        expect(out).toBe(place === 'inside a word' ? `x${value}y` : value);
+        const expected = place === 'inside a word' ? `x${value}y` : place.startsWith('after a #') ? `x#${value}y` : value;
+        // A command substitution drops the trailing newlines of what it captures.
+        expect(out).toBe(place.includes('$( … )') || place.includes('backticks') ? expected.replace(/\n+$/, '') : expected);
       });
     }
   }
@@ -33,6 +41,21 @@ describe('renderShell quotes every value as data', () => {
     const out = bash(renderShell('# {{ params.v }}\nprintf ok', { params: { v: 'x\ntouch PWNED' } }), dir);
     expect(out).toBe('ok');
     expect(existsSync(join(dir, 'PWNED'))).toBe(false);
+  });
+
+  it('takes only a whole number inside $(( … )), where bash would evaluate a value as an expression', () => {
+    expect(bash(renderShell('printf %s $(( {{ params.v }} + 1 ))', { params: { v: '41' } }), tempDir())).toBe('42');
+    for (const v of ['a[$(touch PWNED)]', 'x', '1+1']) {
+      expect(() => renderShell('printf %s $(( {{ params.v }} + 1 ))', { params: { v } })).toThrow(/whole number/);
+      expect(() => renderShell('(( n = {{ params.v }} ))', { params: { v } })).toThrow(/whole number/);
+    }
+  });
+
+  it('writes a value of plain characters as it is, and any other through a variable assigned first', () => {
+    expect(renderShell('ls {{ params.v }}', { params: { v: '/opt/venv-3.10/bin' } })).toBe('ls /opt/venv-3.10/bin');
+    const script = renderShell('x="$(ls "{{ params.v }}")"', { params: { v: 'a"; echo INJECTED; "' } });
+    expect(script).not.toMatch(/^x=.*INJECTED/m);
+    expect(script.split('\n')[0]).toMatch(/^RIG_V_[0-9a-f]{8}='a"; echo INJECTED; "'$/);
   });
 
   it('refuses a value inside a heredoc', () => {
