@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
+import { gpuBoxes } from './gpu-box.js';
 import { mirrorProfile, serveIndexes } from './wheels.js';
 
 // `rig apply pytorch` with real pip in real Ubuntu containers, against stand-in PyPI / download.pytorch.org indexes on
@@ -16,7 +16,6 @@ import { mirrorProfile, serveIndexes } from './wheels.js';
 // cpu, cu126, cu128 and cu130 builds); the build is left to rig: the newest one the driver and GPU run, cpu without a GPU.
 // (Which release auto picks is the planner's, tested on every recorded box in tests/recipes/variants.test.ts.)
 
-const NVIDIA_SMI = fileURLToPath(new URL('../fixtures/nvidia-smi/', import.meta.url));
 const TORCH = '2.11.0';
 const VENV = '/root/.venvs/ml';
 
@@ -57,11 +56,12 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
   let state: string;
   let mirror: string;
   let server: Awaited<ReturnType<typeof serveIndexes>>;
-  const images: string[] = [];
+  let boxes: ReturnType<typeof gpuBoxes>;
   const containers: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rig-gpu-stacks-'));
+    boxes = gpuBoxes(join(dir, 'boxes'), run);
     state = join(dir, 'state');
     mkdirSync(state);
     server = await serveIndexes(join(dir, 'www'));
@@ -71,25 +71,13 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
 
   afterAll(async () => {
     for (const c of containers) await podman(['rm', '-f', '-t', '0', c]);
-    for (const i of images) await podman(['rmi', '-f', i]);
+    for (const i of boxes?.images ?? []) await podman(['rmi', '-f', i]);
     await server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   // The box's image: the Ubuntu image with the stand-in nvidia-smi and that box's answers (made once per run).
-  async function imageOf(box: Box): Promise<string> {
-    if (!box.answers) return box.image;
-    const tag = `${box.image}-${box.answers.replace(/\.txt$/, '')}:${run}`;
-    if (images.includes(tag)) return tag;
-    const context = join(dir, `ctx-${images.length}`);
-    mkdirSync(context);
-    copyFileSync(join(NVIDIA_SMI, 'nvidia-smi'), join(context, 'nvidia-smi'));
-    copyFileSync(join(NVIDIA_SMI, box.answers), join(context, 'box.txt'));
-    writeFileSync(join(context, 'Containerfile'), `FROM ${box.image}\nCOPY --chmod=755 nvidia-smi /usr/bin/nvidia-smi\nCOPY box.txt /etc/nvidia-smi/box.txt\n`);
-    await podmanOk(['build', '-q', '-t', tag, '-f', join(context, 'Containerfile'), context]);
-    images.push(tag);
-    return tag;
-  }
+  const imageOf = (box: Box) => boxes.imageOf(box.image, box.answers);
 
   const apply = (args: string[]) => rig(['apply', 'pytorch', '--set', `pytorch.version=${TORCH}`, ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
 
