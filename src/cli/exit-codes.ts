@@ -4,6 +4,7 @@ export const EXIT = {
   FAILED: 1,
   USER: 2,
   LOCKED: 3,
+  BLOCKED: 4,
   INTERNAL: 70,
 } as const;
 
@@ -13,5 +14,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   1    a step, check or verify failed
   2    usage or recipe error (bad flag, bad YAML, unknown recipe or param, cycle)
   3    another rig apply holds the target's lock (--no-wait)
+  4    rig plan: a recipe of the plan cannot be installed here (blocked; the plan says why)
   70   internal error (a bug in rig)
   130  interrupted (SIGINT); 143: SIGTERM; 129: SIGHUP`;

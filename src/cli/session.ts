@@ -5,7 +5,7 @@ import { gatherFacts } from '../facts/gather.js';
 import { completeFacts } from '../facts/parse.js';
 import { probePlan, probeWithFacts, type Probe } from '../run/probe.js';
 import { unprobedStatus } from '../run/status.js';
-import type { Facts } from '../facts/types.js';
+import { recordedFactsSchema, type Facts } from '../facts/types.js';
 import { buildPlan } from '../plan/build.js';
 import { loadMirror, NO_MIRROR } from '../plan/mirror.js';
 import { parseSet, secretsFromSets } from '../plan/params.js';
@@ -18,13 +18,22 @@ import type { Target } from '../targets/target.js';
 import { many, one, type Parsed } from './args.js';
 import { targetOptions } from './command.js';
 
+// A --facts file: JSON of the shape `rig facts --json` prints; anything else is one line naming what is wrong.
 function readFactsFile(file: string): Facts {
+  let data: unknown;
   try {
-    return completeFacts(JSON.parse(readFileSync(file, 'utf8')) as Facts);
+    data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? `not JSON (${(err as Error).message.split('\n')[0]})`;
     throw new UserError(`--facts ${file}: ${why}; write one with rig facts --json`, '--facts');
   }
+  const parsed = recordedFactsSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const at = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new UserError(`--facts ${file}: ${at}${issue.message}; write one with rig facts --json`, '--facts');
+  }
+  return completeFacts(parsed.data);
 }
 
 // The recipe catalog for --recipes flags.

@@ -4,6 +4,7 @@ import type { Plan, PlannedRecipe } from '../plan/types.js';
 import { shq } from '../shell/quote.js';
 import { envPrelude } from '../steps/prelude.js';
 import type { EnvSetting } from '../steps/types.js';
+import { oneLine } from './comment.js';
 import { guardedStep } from './sh.js';
 
 // PATH when the base image sets none (what Docker and podman give a RUN then).
@@ -54,15 +55,15 @@ export function exportDockerfile(plan: Plan, from: string, version: string, argv
   const secret = plan.recipes.find((r) => !r.skip && r.secretEnvs.length);
   if (secret) throw new UserError(`export dockerfile: ${secret.id} has secret params, which would stay in the image's layers; use rig apply --target podman:IMAGE --commit TAG instead`);
   const out = [
-    `# Written by rig ${version}: rig ${argv}`,
-    `# Rendered for: ${describeFacts(plan.facts)}`,
+    `# Written by rig ${version}: rig ${oneLine(argv)}`,
+    `# Rendered for: ${oneLine(describeFacts(plan.facts))}`,
     '# One layer per recipe, dependencies first: changing a recipe rebuilds its layer and the ones after it.',
     '# Each step runs only when its guard says it is not done yet, as with rig apply.',
     `FROM ${from}`,
   ];
   for (const r of plan.recipes) {
-    out.push('', `# ${r.id}: ${r.summary}`);
-    if (r.skip) out.push(`# skipped: ${r.skip}`);
+    out.push('', `# ${oneLine(`${r.id}: ${r.summary}`)}`);
+    if (r.skip) out.push(`# skipped: ${oneLine(r.skip)}`);
     else if (!r.steps.length) out.push('# (a stack: nothing of its own to run)');
     else {
       out.push(runInstruction(layerScript(r, plan)));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../state-dir.js';
-import type { Facts } from './types.js';
+import { factsSchema, type Facts } from './types.js';
 
 function pathOf(key: string): string {
   return join(stateDir(), 'cache', 'facts', `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
@@ -11,7 +11,9 @@ function pathOf(key: string): string {
 // The facts last gathered on the target with this key, if any: a guess that lets facts and checks run in one round trip.
 export function cachedFacts(key: string): Facts | undefined {
   try {
-    return JSON.parse(readFileSync(pathOf(key), 'utf8')) as Facts;
+    // A cache that is not what this rig writes is only a missed guess.
+    const parsed = factsSchema.safeParse(JSON.parse(readFileSync(pathOf(key), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { computeOf, lowestCompute } from './gpu-compute.js';
-import type { Facts } from './types.js';
+import type { Facts, RecordedFacts } from './types.js';
 
 // Turn the facts script's key=value lines into Facts.
 export function parseFacts(output: string): Facts {
@@ -49,8 +49,8 @@ export function describeFacts(f: Facts): string {
 }
 
 // Facts recorded before rig knew a fact of GPUs get it the way gathering would: compute capability from the GPU names.
-export function completeFacts(f: Facts): Facts {
-  if (!f.gpu || typeof f.gpu.compute === 'string') return f;
-  const names = f.gpu.count > 0 ? String(f.gpu.names ?? '').split('; ') : [];
+export function completeFacts(f: RecordedFacts): Facts {
+  if (typeof f.gpu.compute === 'string') return f as Facts;
+  const names = f.gpu.count > 0 ? f.gpu.names.split('; ') : [];
   return { ...f, gpu: { ...f.gpu, compute: lowestCompute(names.map((n) => computeOf(n))) } };
 }

@@ -13,6 +13,7 @@ import { typedCheck } from './typed-checks.js';
 import type { Mirror } from './mirror.js';
 import { DERIVERS } from './derive/index.js';
 import type { Plan, PlannedCheck, PlannedRecipe, PlanRequest } from './types.js';
+import { emptyText } from './empty-text.js';
 import { whenFails } from './when.js';
 
 // Looks up a recipe by name; `where` names the place that asked for it, for the error message.
@@ -104,8 +105,10 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     const where = () => recipe.at(['assert', i]);
     const { say, when: guard, ...when } = a;
     if (guard && whenFails(renderWhen(guard, ctx, where, `assert[${i}].when`), facts, params)) continue;
-    const failed = whenFails(renderWhen(when, ctx, where, `assert[${i}]`), facts, params, when);
-    if (failed) planned.blocked = `${at(where, `assert[${i}].say`, () => renderData(say, ctx))} (${failed})`;
+    const failed = whenFails(renderWhen(when, ctx, where, `assert[${i}]`), facts, params, when, (t) => emptyText(recipe, t, (x) => renderData(x, ctx)));
+    // An assert on values alone says it all in its say; one on facts adds what this box has.
+    const onValues = Object.keys(when).every((k) => k === 'nonempty' || k === 'params');
+    if (failed) planned.blocked = `${at(where, `assert[${i}].say`, () => renderData(say, ctx))}${onValues ? '' : ` (${failed})`}`;
   }
   const check = planCheck(recipe, ctx);
   if (check) planned.check = check;
@@ -166,7 +169,7 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
       return { ctx, notes, blocks };
     };
     let decided = decide();
-    const skip = recipe.when ? whenFails(renderWhen(recipe.when, decided.ctx, () => recipe.at(['when']), 'when'), base.facts as Facts, params, recipe.when) : undefined;
+    const skip = recipe.when ? whenFails(renderWhen(recipe.when, decided.ctx, () => recipe.at(['when']), 'when'), base.facts as Facts, params, recipe.when, (t) => emptyText(recipe, t, (x) => renderData(x, decided.ctx))) : undefined;
     const requires: string[] = [];
     if (!skip) {
       const before = base.facts;

@@ -7,8 +7,8 @@ const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 const words = (values: unknown[]) => values.map(String).join(' or ');
 
 // Why `when` does not hold on these facts and params, or undefined when it holds.
-// `written` is the matcher as the recipe wrote it, templates and all, to name an empty value.
-export function whenFails(when: WhenInput | undefined, facts: Facts, params: Record<string, ParamValue>, written?: WhenInput): string | undefined {
+// `written` is the matcher as the recipe wrote it, and `emptyText` words for one of its nonempty templates that is empty.
+export function whenFails(when: WhenInput | undefined, facts: Facts, params: Record<string, ParamValue>, written?: WhenInput, emptyText?: (template: string) => string): string | undefined {
   if (!when) return undefined;
   if (when.os !== undefined) {
     if (!list(when.os).includes(facts.os.id)) return `needs os ${words(list(when.os))} (this is ${facts.os.id || 'unknown'})`;
@@ -40,7 +40,10 @@ export function whenFails(when: WhenInput | undefined, facts: Facts, params: Rec
   if (when.root !== undefined && when.root !== facts.root) return when.root ? 'needs root' : 'only when not root';
   if (when.nonempty !== undefined) {
     const empty = list(when.nonempty).findIndex((v) => v === '');
-    if (empty >= 0) return `${written?.nonempty === undefined ? 'a value it needs' : list(written.nonempty)[empty]} is empty`;
+    if (empty >= 0) {
+      const template = written?.nonempty === undefined ? undefined : list(written.nonempty)[empty];
+      return template !== undefined && emptyText ? emptyText(template) : 'a value it needs is empty';
+    }
   }
   for (const [name, wanted] of Object.entries(when.params ?? {})) {
     const value = String(params[name]);

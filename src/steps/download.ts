@@ -79,14 +79,23 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
   return { title: `download ${name} → unpack in ${dir}`, guard, script, fetch, root: pathNeedsRoot(dir, ctx.facts) };
 }
 
-// The shell equivalent of the runner's fetch, for exported scripts and the dry run.
-export function fetchScript(fetch: Fetch): string {
+// The shell equivalent of the runner's fetch, in two parts: `digest` sets RIG_FILE and RIG_DIGEST (read from the
+// checksum file as the runner reads it: the line naming the file, or its only line, read to the end; none is an
+// error, never an unverified install), `download` fetches the file. A guard that compares digests goes between them.
+export function fetchParts(fetch: Fetch): { digest: string; download: string } {
   const lines = [`RIG_FILE=${shq(fetch.tempPath)}`];
   if (fetch.digest) lines.push(`RIG_DIGEST=${fetch.digest}`);
   else if (fetch.digestFrom) {
-    const pick = `{ n = $2; sub(/^\\*/, "", n); sub(/.*\\//, "", n) } n == f || NF == 1 { print $1; exit }`;
-    lines.push(`RIG_DIGEST=$(curl -fsSL --retry 3 ${shq(fetch.digestFrom)} | awk -v f=${shq(fileName(fetch.url))} ${shq(pick)})`);
+    const name = fileName(fetch.url);
+    const pick = 'function hex(s) { return length(s) == d && s ~ /^[0-9a-fA-F]+$/ } hex($1) { rows++; one = $1; n = $2; sub(/^\\*/, "", n); sub(/.*\\//, "", n); if (n == f && !found) { print tolower($1); found = 1 } } END { if (!found && rows == 1) print tolower(one) }';
+    lines.push(`RIG_DIGEST=$(curl -fsSL --retry 3 ${shq(fetch.digestFrom)} | awk -v f=${shq(name)} -v d=${DIGEST_DIGITS[fetch.algo]} ${shq(pick)})`);
+    lines.push(`[ -n "$RIG_DIGEST" ] || { echo ${shq(`rig: no ${fetch.algo} listed for ${name} in ${fetch.digestFrom}`)} >&2; exit 1; }`);
   } else lines.push('RIG_DIGEST=');
-  lines.push(`curl -fL --retry 3 -o "$RIG_FILE" ${shq(fetch.url)}`);
-  return lines.join('\n');
+  return { digest: lines.join('\n'), download: `curl -fL --retry 3 -o "$RIG_FILE" ${shq(fetch.url)}` };
+}
+
+// The whole fetch as one script, for the dry run and failure reports.
+export function fetchScript(fetch: Fetch): string {
+  const { digest, download } = fetchParts(fetch);
+  return `${digest}\n${download}`;
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -104,6 +105,26 @@ describe('rig CLI', () => {
     expect(res.stdout).toMatch(/^Plan for dev-base on local: /);
     for (const name of ['build-essential', 'git', 'curl', 'cmake', 'python3-venv', 'dev-base']) expect(res.stdout).toMatch(new RegExp(`^. ${name} `, 'm'));
     expect(res.stdout).toMatch(/\d+ to install, \d+ to change, \d+ satisfied, \d+ skipped$/);
+  });
+
+  it('exits 4 when a recipe of the plan is blocked, after printing the plan with the reason', async () => {
+    const facts = fileURLToPath(new URL('../fixtures/facts/ubuntu-22.04.json', import.meta.url));
+    const res = await rig(['plan', 'gcc', '--set', 'gcc.version=3', '--facts', facts, '--no-probe']);
+    expect(res.code).toBe(4);
+    expect(res.stdout).toMatch(/gcc-3 is not in the jammy archive/);
+    expect(res.stdout).not.toContain('{{');
+    expect((await rig(['plan', 'gcc', '--facts', facts, '--no-probe'])).code).toBe(0);
+  });
+
+  it('a --facts file that is not facts is one line naming what is wrong, exit 2', async () => {
+    const dir = tempDir();
+    for (const [text, why] of [['null', /expected object, received null/], ['{"os": {}}', /os\.id: .*expected string/], ['[1', /not JSON/]] as const) {
+      writeFileSync(`${dir}/facts.json`, text);
+      const res = await rig(['plan', 'git', '--facts', `${dir}/facts.json`, '--no-probe']);
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(why);
+    }
   });
 
   it('lists every command with --no-probe, and as JSON', async () => {

@@ -81,3 +81,21 @@ describe('exportDockerfile', () => {
     expect(() => exportDockerfile(planOf({ recipes }, ['e']), 'x', '0', 'x')).toThrow(/line break/);
   });
 });
+
+describe('a line break in text that exports write as comments', () => {
+  // A summary, an instance id from --set, a skip reason, a fact of a --facts file and the command line all reach
+  // comment lines; each carries a line break followed by a command or an instruction.
+  const plan = planOf({ recipes: { 'gpu-only': 'summary: "only with a GPU\\nRUN touch PWNED\\ntouch PWNED"\nwhen: { gpu: true }\nsteps:\n  - apt: [nvidia-smi]\n' } }, ['gpu-only']);
+  plan.recipes[0]!.id = 'gpu-only(x=1\nRUN touch PWNED\ntouch PWNED)';
+  plan.recipes[0]!.skip = 'needs a GPU\nRUN touch PWNED\ntouch PWNED';
+  plan.facts.os.codename = 'bookworm\nRUN touch PWNED\ntouch PWNED';
+  const argv = 'export x --set a=1\nRUN touch PWNED\ntouch PWNED';
+
+  it('cannot start an instruction of a Dockerfile or a command of a script', async () => {
+    const { exportSh } = await import('../../src/export/sh.js');
+    for (const out of [exportDockerfile(plan, 'debian:bookworm', '0.0.0', argv), exportSh(plan, '0.0.0', argv)]) {
+      expect(out.split('\n').filter((l) => /^(RUN )?touch PWNED/.test(l))).toEqual([]);
+      expect(out).toContain('RUN touch PWNED touch PWNED');
+    }
+  });
+});

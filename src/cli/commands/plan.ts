@@ -1,6 +1,7 @@
 import { planJson, renderPlanText } from '../../report/plan-text.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
+import { EXIT } from '../exit-codes.js';
 import { openSession } from '../session.js';
 
 // rig plan: the dry run.
@@ -10,6 +11,7 @@ export const command: Command = {
 Show, without changing anything, what rig apply would do: each recipe in dependency
 order with its status (satisfied, missing, wrong version, skipped and why), and every
 command that would run. Checks run read-only on the target unless --no-probe.
+Exits 4 when a recipe of the plan cannot be installed here (blocked, with the reason).
 
 Flags:
   --json                    print the plan as JSON
@@ -23,7 +25,7 @@ ${PLAN_FLAGS_HELP}`,
       const { statuses } = session.probe;
       const out = args.values.json ? JSON.stringify(planJson(plan, statuses, target.name), null, 2) : renderPlanText(plan, statuses, target.name);
       process.stdout.write(`${out}\n`);
-      return 0;
+      return [...statuses.values()].some((s) => s.state === 'blocked') ? EXIT.BLOCKED : EXIT.OK;
     } finally {
       await session.target.close();
     }
