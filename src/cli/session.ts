@@ -5,7 +5,7 @@ import { gatherFacts } from '../facts/gather.js';
 import { completeFacts } from '../facts/parse.js';
 import { probePlan, probeWithFacts, type Probe } from '../run/probe.js';
 import { unprobedStatus } from '../run/status.js';
-import { recordedFactsSchema, type Facts } from '../facts/types.js';
+import { FACT_PATHS, recordedFactsSchema, type Facts } from '../facts/types.js';
 import { buildPlan } from '../plan/build.js';
 import { loadMirror, NO_MIRROR } from '../plan/mirror.js';
 import { parseSet, secretsFromSets } from '../plan/params.js';
@@ -34,6 +34,19 @@ function readFactsFile(file: string): Facts {
     throw new UserError(`--facts ${file}: ${at}${issue.message}; write one with rig facts --json`, '--facts');
   }
   return completeFacts(parsed.data);
+}
+
+// The facts that differ between two boxes, as "os.codename noble here, jammy in the file".
+function factDiffs(recorded: Facts, real: Facts): string[] {
+  const at = (f: Facts, path: string) => String(path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], f));
+  return FACT_PATHS.filter((p) => at(recorded, p) !== at(real, p)).map((p) => `${p} ${at(real, p) || '(none)'} here, ${at(recorded, p) || '(none)'} in the file`);
+}
+
+// apply --facts FILE on a target that FILE does not describe (its plan would differ): one line saying how, exit 2.
+function refuseOtherBox(file: string, recorded: Facts, real: Facts, makePlan: (facts: Facts) => Plan, plan: Plan): void {
+  if (JSON.stringify(makePlan(recorded).recipes) === JSON.stringify(plan.recipes)) return;
+  const diffs = factDiffs(recorded, real);
+  throw new UserError(`--facts ${file}: the target is not the box it records (${diffs.slice(0, 4).join('; ')}${diffs.length > 4 ? '; …' : ''}), and its plan differs; apply without --facts plans on the target's own facts`, '--facts');
 }
 
 // The recipe catalog for --recipes flags.
@@ -75,10 +88,17 @@ export async function openSession(args: Parsed, verb: string, probe: boolean): P
     let facts: Facts;
     let plan: Plan;
     let found: Probe;
-    if (factsFile || !probe) {
+    if (factsFile && verb === 'apply') {
+      // apply changes the target: it runs only what the target's own facts plan, and only if the file plans the same.
+      facts = await gatherFacts(target);
+      plan = makePlan(facts);
+      refuseOtherBox(factsFile, readFactsFile(factsFile), facts, makePlan, plan);
+      found = await probePlan(plan, target, secrets);
+    } else if (factsFile || !probe) {
       facts = factsFile ? readFactsFile(factsFile) : await gatherFacts(target);
       plan = makePlan(facts);
-      found = probe ? await probePlan(plan, target, secrets) : { statuses: new Map(plan.recipes.map((r) => [r.id, unprobedStatus(r)])), guards: new Map() };
+      if (factsFile && probe) process.stderr.write(`rig: --facts ${factsFile}: planned for the box it records; nothing was checked here (every recipe is unchecked)\n`);
+      found = probe && !factsFile ? await probePlan(plan, target, secrets) : { statuses: new Map(plan.recipes.map((r) => [r.id, unprobedStatus(r)])), guards: new Map() };
     } else {
       ({ plan, facts, ...found } = await probeWithFacts(target, makePlan, cachedFacts(target.cacheKey), secrets));
     }

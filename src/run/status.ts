@@ -23,6 +23,12 @@ export function judgeCheck(check: PlannedCheck, code: number, output: string): R
   const wantsText = wants ? `, wants ${wants}` : '';
   if (code !== 0) {
     const why = lastLine(output);
+    // The check failed after printing a version (a client there, its server down): say what was found.
+    const seen = check.pattern ? extractVersion(output, check.pattern) : undefined;
+    if (seen !== undefined) {
+      const said = why && !why.includes(seen) ? `: ${why}` : ` (exit ${code})`;
+      return { state: 'missing', found: seen, ...(wants ? { wants } : {}), detail: `found ${seen}${wantsText}, but its check fails${said}` };
+    }
     return { state: 'missing', ...(wants ? { wants } : {}), detail: `not installed${why ? ` (${why})` : ''}` };
   }
   const found = extractVersion(output, check.pattern);
@@ -39,12 +45,12 @@ export function judgeGuards(recipe: PlannedRecipe, guardsHeld: boolean[]): Recip
   return { state: 'missing', detail: `${todo} of ${recipe.steps.length} steps to do` };
 }
 
-// The status of a recipe that is not probed: skipped by `when`, a stack, or not checked (--no-probe).
+// The status of a recipe that is not probed: skipped by `when`, a stack, or not checked (--no-probe, --facts).
 export function unprobedStatus(recipe: PlannedRecipe): RecipeStatus {
   if (recipe.skip) return { state: 'skipped', detail: recipe.skip };
   if (recipe.blocked) return { state: 'blocked', detail: recipe.blocked };
   if (!recipe.check && recipe.steps.length === 0) return { state: 'stack', detail: `stack of ${recipe.requires.length}` };
-  return { state: 'unchecked', detail: 'not checked (--no-probe)' };
+  return { state: 'unchecked', detail: 'not checked' };
 }
 
 // A recipe that needs work but may not run here (an assert failed) is blocked; otherwise its status stands.

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -125,6 +125,31 @@ describe('rig CLI', () => {
       expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(res.stderr).toMatch(why);
     }
+  });
+
+  it('--facts plans for the recorded box: plan checks nothing here; apply refuses a target whose plan would differ', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      // A check that leaves a mark where it runs, and a step that differs by OS release.
+      'recipes/marked.yaml': `name: marked\nsummary: s\ncheck:\n  run: touch ${dir}/checked; false\nsteps:\n  - file: ${dir}/out\n    content: "{{ facts.os.codename }}\\n"\n`,
+    });
+    const env = { RIG_STATE_DIR: `${dir}/state`, RIG_TARGET_STATE: `${dir}/tstate` };
+    const here = await rig(['facts', '--json'], { env });
+    writeFileSync(`${dir}/here.json`, here.stdout);
+    const other = JSON.parse(here.stdout) as { os: { codename: string } };
+    other.os.codename = `not-${other.os.codename}`;
+    writeFileSync(`${dir}/other.json`, JSON.stringify(other));
+    const planned = await rig(['plan', 'marked', '--recipes', `${dir}/recipes`, '--facts', `${dir}/other.json`], { env });
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).toContain('nothing was checked here');
+    expect(existsSync(`${dir}/checked`)).toBe(false);
+    const refused = await rig(['apply', 'marked', '--recipes', `${dir}/recipes`, '--facts', `${dir}/other.json`], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/the target is not the box it records \(os\.codename \S+ here, not-\S+ in the file\)/)]);
+    expect(existsSync(`${dir}/out`)).toBe(false);
+    const applied = await rig(['apply', 'marked', '--recipes', `${dir}/recipes`, '--facts', `${dir}/here.json`], { env });
+    expect(applied.stdout).toContain('marked');
+    expect(existsSync(`${dir}/out`)).toBe(true);
   });
 
   it('lists every command with --no-probe, and as JSON', async () => {
