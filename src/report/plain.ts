@@ -72,7 +72,7 @@ export class PlainReporter implements Reporter {
       case 'run-done': {
         const counts = `${e.installed.length} installed, ${e.satisfied} satisfied, ${e.skipped} skipped, ${e.ran} step${e.ran === 1 ? '' : 's'} run`;
         if (e.interrupted) this.line(p('yellow', `interrupted (${e.interrupted}) after ${duration(e.ms)}: ${counts}; to resume, run again: ${e.resume}`));
-        else if (e.ok) this.line(p('bold', `done: ${counts} in ${duration(e.ms)}`));
+        else if (e.ok) this.line(p('bold', `done: ${counts} in ${duration(e.ms)}${e.ran ? `; logs in ${e.logDir}` : ''}`));
         else this.line(p('red', `failed at ${e.failed}: ${counts}; logs in ${e.logDir}; after fixing it, run again: ${e.resume}`));
       }
     }

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { UserError } from '../../errors.js';
 import type { Recipe } from '../../recipe/model.js';
 import type { Command } from '../command.js';
@@ -20,7 +21,12 @@ function describe(r: Recipe): string {
   if (r.check) out.push(`check: ${r.check.run}${r.check.wants ? `  (wants ${r.check.wants})` : ''}`);
   if (r.steps.length) {
     out.push('steps:');
-    for (const s of r.steps) out.push(`  ${s.index + 1}. ${s.kind}${s.spec.name ? `: ${s.spec.name}` : ''}${s.spec.when ? `  when ${JSON.stringify(s.spec.when)}` : ''}`);
+    for (const s of r.steps) {
+      const { name, when, ...spec } = s.spec as Record<string, unknown>;
+      out.push(`  ${s.index + 1}. ${s.kind}${name ? `: ${String(name)}` : ''}${when ? `  when ${JSON.stringify(when)}` : ''}`);
+      // The step as written, templates and all (rig plan shows its commands rendered for a box).
+      out.push(...stringify(spec, { lineWidth: 0 }).trimEnd().split('\n').map((l) => `       ${l}`));
+    }
   }
   for (const v of r.verify) out.push(`verify: ${v.run}`);
   for (const h of r.hints) out.push(`hint: /${h.match.source}/ → ${h.say}`);
