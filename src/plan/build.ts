@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import type { Facts } from '../facts/types.js';
 import type { Recipe } from '../recipe/model.js';
 import type { Scalar } from '../recipe/schema.js';
-import { renderData, renderShell, TemplateError, type TemplateContext } from '../recipe/template.js';
+import { findPlaceholders, renderData, renderShell, TemplateError, type TemplateContext } from '../recipe/template.js';
 import { renderStep } from '../steps/render.js';
 import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
@@ -39,14 +39,28 @@ function at<T>(where: Where, label: string, render: () => T): T {
   }
 }
 
-function planCheck(recipe: Recipe, ctx: TemplateContext): PlannedCheck | undefined {
+// A --set flag whose value a template of the recipe renders, when that template cannot be used: the flag is to blame.
+function blameSet<T>(recipe: Recipe, template: string, sets: PlanRequest['sets'], label: string, render: () => T): T {
+  try {
+    return render();
+  } catch (err) {
+    if (!(err instanceof WantsError)) throw err;
+    const names = new Set(findPlaceholders(template).filter((p) => p.path[0] === 'params').map((p) => p.path[1]));
+    const set = sets.find((s) => s.recipe === recipe.name && names.has(s.param));
+    if (set) throw new UserError(`${set.flag}: ${label}: ${err.message}`, '--set');
+    throw err;
+  }
+}
+
+function planCheck(recipe: Recipe, ctx: TemplateContext, sets: PlanRequest['sets']): PlannedCheck | undefined {
   const check = recipe.check;
   if (!check) return undefined;
   const typed = at(() => recipe.at(['check']), 'check', () => typedCheck(check, ctx.facts as Facts, (t) => renderData(t, ctx)));
   const planned: PlannedCheck = typed ?? { script: at(() => recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run!, ctx)) };
   if (check.pattern) planned.pattern = check.pattern;
   if (check.wants !== undefined) {
-    planned.wants = at(() => recipe.at(['check', 'wants']), 'check.wants', () => parseWants(renderData(check.wants!, ctx)));
+    const wants = check.wants;
+    planned.wants = at(() => recipe.at(['check', 'wants']), 'check.wants', () => blameSet(recipe, wants, sets, 'check.wants', () => parseWants(renderData(wants, ctx))));
   }
   return planned;
 }
@@ -110,7 +124,7 @@ function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValu
     const onValues = Object.keys(when).every((k) => k === 'nonempty' || k === 'params');
     if (failed) planned.blocked = `${at(where, `assert[${i}].say`, () => renderData(say, ctx))}${onValues ? '' : ` (${failed})`}`;
   }
-  const check = planCheck(recipe, ctx);
+  const check = planCheck(recipe, ctx, request.sets);
   if (check) planned.check = check;
   const rctx: RenderContext = {
     facts, mirror: request.mirror, recipe: recipe.name, secretEnvs,

@@ -1,8 +1,21 @@
 import { fileName, normal } from './names.js';
+import { graphvizFiles, jupyterCoreFiles, matplotlibFiles } from './notebook-modules.js';
 import { PY_GPUS } from './py-gpus.js';
 
 // The modules answer what rig's checks and verifies read: faiss.IndexFlatL2; numpy.zeros; each package's __version__
-// (torch and paddle are in frameworks.ts).
+// (torch and paddle are in frameworks.ts; jupyter's, graphviz's and matplotlib's in notebook-modules.ts).
+
+// Distributions whose importable package is named otherwise than the distribution (their real top-level names).
+const IMPORT_NAMES: Record<string, string> = {
+  ipython: 'IPython', 'argon2-cffi': 'argon2', 'argon2-cffi-bindings': '_argon2_cffi_bindings', beautifulsoup4: 'bs4',
+  'python-dateutil': 'dateutil', pyzmq: 'zmq', 'python-json-logger': 'pythonjsonlogger', 'websocket-client': 'websocket',
+  attrs: 'attr', fonttools: 'fontTools', 'prompt-toolkit': 'prompt_toolkit', 'stack-data': 'stack_data',
+};
+
+// The console scripts a distribution installs (name → module:function), as its entry_points.txt declares them.
+export function scriptsOf(name: string): Record<string, string> | undefined {
+  return normal(name) === 'jupyter-core' ? { jupyter: 'jupyter_core.command:main' } : undefined;
+}
 
 // The importable package a distribution provides and its __init__.py.
 export function modules(name: string, version: string): Record<string, string> {
@@ -19,7 +32,12 @@ export function modules(name: string, version: string): Record<string, string> {
     case 'numpy': return { 'numpy/__init__.py': NUMPY(version) };
     case 'faiss-cpu': return { 'faiss/__init__.py': FAISS(version, false) };
     case 'faiss-gpu-cu12': return { 'faiss/__init__.py': FAISS(version, true) };
-    default: return { [`${fileName(n)}/__init__.py`]: v };
+    case 'jupyter-core': return jupyterCoreFiles(version);
+    case 'graphviz': return graphvizFiles(version);
+    case 'matplotlib': return matplotlibFiles(version);
+    // The jupyter metapackage installs no module of its own.
+    case 'jupyter': return {};
+    default: return { [`${IMPORT_NAMES[n] ?? fileName(n)}/__init__.py`]: v };
   }
 }
 

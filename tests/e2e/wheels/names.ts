@@ -1,6 +1,6 @@
 // Distribution names, as projects, wheel file names and requirements, and the Python tags of their wheels.
 
-const CPYTHONS = ['cp37', 'cp38', 'cp39', 'cp310', 'cp311', 'cp312', 'cp313', 'cp314'];
+const CPYTHONS = ['cp36', 'cp37', 'cp38', 'cp39', 'cp310', 'cp311', 'cp312', 'cp313', 'cp314'];
 const minor = (cp: string) => Number(cp.slice(3));
 // The CPython tags a Requires-Python like ">=3.10" or "<3.15,>=3.10" admits.
 export function pythonsFor(requiresPython = '>=3.8'): string[] {

@@ -1,5 +1,5 @@
 import { paddleFiles, torchFiles } from './frameworks.js';
-import { modules } from './modules.js';
+import { modules, scriptsOf } from './modules.js';
 import { fileName, pythonsFor, requirementName, tagsOf } from './names.js';
 import type { Records, Requires, TorchBuild } from './records.js';
 import type { WheelSpec } from './wheel-file.js';
@@ -12,10 +12,10 @@ export interface Planned { wheel: WheelSpec; at: Listing[] }
 // Every wheel of the records, with where each is listed.
 export function plan(records: Records): Planned[] {
   const out: Planned[] = [];
-  const add = (name: string, version: string, tags: string[], requires: Requires, files: Record<string, string>, at: Listing[], requiresPython?: string) => {
+  const add = (name: string, version: string, tags: string[], requires: Requires, files: Record<string, string>, at: Listing[], requiresPython?: string, scripts?: Record<string, string>) => {
     for (const tag of tags) {
       const file = `${fileName(name)}-${version}-${tag}.whl`;
-      out.push({ wheel: { file, name, version, requires, tag, tags: [tag], files, ...(requiresPython ? { requiresPython } : {}) }, at });
+      out.push({ wheel: { file, name, version, requires, tag, tags: [tag], files, ...(requiresPython ? { requiresPython } : {}), ...(scripts ? { scripts } : {}) }, at });
     }
   };
   const variants = new Set<string>();
@@ -38,7 +38,7 @@ export function plan(records: Records): Planned[] {
     if (out.some((o) => o.wheel.name === name && o.wheel.version === version)) continue;
     add(name, version, ['py3-none-manylinux2014_x86_64'], deps, modules(name, version), everywhere);
   }
-  for (const d of records.distributions) add(d.name, d.version, tagsOf(d), d.requires ?? [], modules(d.name, d.version), everywhere, d.python);
+  for (const d of records.distributions) add(d.name, d.version, tagsOf(d), d.requires ?? [], modules(d.name, d.version), everywhere, d.python, scriptsOf(d.name));
 
   for (const t of records.torch) {
     const pys = pythonsFor(t.requiresPython);

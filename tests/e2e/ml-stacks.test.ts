@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rig } from '../helpers/rig.js';
+import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
+import { mirrorProfile, serveIndexes } from './wheels.js';
+
+// `rig apply ml-cpu` (toolchain, venv, CPU PyTorch, transformers, Jupyter, graphviz, matplotlib with Chinese fonts) with
+// real apt and real pip in real Ubuntu containers without a GPU, against the stand-in PyPI / download.pytorch.org indexes
+// on loopback (tests/e2e/wheels.ts, reached through a --mirror profile, which pip-mirror also writes into pip.conf;
+// apt-mirror is skipped: the profile names no apt mirror). torch is pinned to 2.11.0 and transformers to 4.57.1, the
+// releases the stand-ins carry; everything else is what pip resolves on that box's Python from the recorded metadata.
+
+const VENV = '/root/.venvs/ml';
+const PINS = ['--set', 'pytorch.version=2.11.0', '--set', 'transformers.version=4.57.1'];
+
+// Why this suite cannot run here (undefined when it can); in CI it must run.
+function whyNot(): string | undefined {
+  if (podmanSkip) return podmanSkip;
+  const missing = [UBUNTU_IMAGES.jammy, UBUNTU_IMAGES.noble].filter((image) => spawnSync('podman', ['image', 'exists', image], { env: { ...process.env, CONTAINERS_CONF } }).status !== 0);
+  return missing.length ? `podman has no image ${missing.join(', ')}: run scripts/test-image.sh as root` : undefined;
+}
+const skipReason = whyNot();
+if (skipReason && process.env.CI) throw new Error(`the ML stack suite is required in CI, and cannot run: ${skipReason}`);
+
+// Each box: its image, its Python, and the IPython pip picks there (IPython 9 needs Python 3.11).
+const BOXES = [
+  { title: 'Ubuntu 22.04, no GPU', image: UBUNTU_IMAGES.jammy, python: '3.10', ipython: '8.37.0' },
+  { title: 'Ubuntu 24.04, no GPU', image: UBUNTU_IMAGES.noble, python: '3.12', ipython: '9.7.0' },
+];
+
+// What the probe reports of the venv: pip check, installed distributions, torch's build, `jupyter --version`.
+interface Probe { python: string; check: number; checkOut: string; have: Record<string, string>; cuda: string | null; jupyter: string; fonts: boolean }
+const PROBE = [
+  'import glob, json, subprocess, sys, importlib.metadata as m, torch, matplotlib',
+  'run = lambda *a: subprocess.run(a, capture_output=True, text=True)',
+  'chk = run(sys.executable, "-m", "pip", "check")',
+  'have = {d.metadata["Name"].lower().replace("_", "-"): d.version for d in m.distributions()}',
+  'cache = "".join(open(f).read() for f in glob.glob(matplotlib.get_cachedir() + "/fontlist-*.json"))',
+  `print(json.dumps({"python": "%d.%d" % sys.version_info[:2], "check": chk.returncode, "checkOut": chk.stdout + chk.stderr, "have": have, "cuda": torch.version.cuda, "jupyter": run("${VENV}/bin/jupyter", "--version").stdout, "fonts": "WenQuanYi Zen Hei" in cache}))`,
+].join('\n');
+
+const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
+
+describe.skipIf(skipReason)('rig apply ml-cpu in Ubuntu containers, from stand-in indexes', () => {
+  let dir: string;
+  let state: string;
+  let mirror: string;
+  let server: Awaited<ReturnType<typeof serveIndexes>>;
+  const containers: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rig-ml-stacks-'));
+    state = join(dir, 'state');
+    mkdirSync(state);
+    server = await serveIndexes(join(dir, 'www'));
+    mirror = join(dir, 'loopback.yaml');
+    writeFileSync(mirror, mirrorProfile(server.url));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of containers) await podman(['rm', '-f', '-t', '0', c]);
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const apply = (args: string[]) => rig(['apply', 'ml-cpu', ...PINS, ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+
+  for (const box of BOXES) {
+    describe(box.title, () => {
+      let kept: string | undefined;
+
+      it('installs; every check and verify passes; pip check is clean; the cpu torch build; jupyter --version lists notebook', async () => {
+        const res = await apply(['--target', `podman:${box.image}`, '--keep']);
+        kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+        if (kept) containers.push(kept);
+        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        expect(kept, res.stderr).toBeDefined();
+        const out = JSON.parse(await podmanOk(['exec', kept!, `${VENV}/bin/python`, '-c', PROBE])) as Probe;
+        expect(out.python).toBe(box.python);
+        expect(out.check, out.checkOut).toBe(0);
+        for (const d of ['jupyter', 'notebook', 'ipywidgets', 'graphviz', 'matplotlib', 'seaborn', 'torch', 'transformers']) expect(out.have, d).toHaveProperty(d);
+        expect(out.have.torch).toBe('2.11.0+cpu');
+        expect(out.cuda, 'torch.version.cuda of the cpu build').toBeNull();
+        expect(out.have.transformers).toBe('4.57.1');
+        expect(out.have.ipython, 'the IPython this Python takes').toBe(box.ipython);
+        expect(out.jupyter).toMatch(/^notebook\s+: 7\.5\.0$/m);
+        // matplotlib's font cache (written by the verify's first import of font_manager) knows the apt-installed CJK font.
+        expect(out.fonts).toBe(true);
+      }, 1_200_000);
+
+      it('a second apply in that container runs nothing: every recipe satisfied', async () => {
+        expect(kept).toBeDefined();
+        const res = await apply(['--target', `container:${kept}`]);
+        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        expect(ofType(res.stdout, 'step-start')).toEqual([]);
+        expect(ofType(res.stdout, 'run-done')[0]).toMatchObject({ ok: true, ran: 0, installed: [] });
+      }, 300_000);
+    });
+  }
+});
