@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
+import { serveNvidia } from './cuda-nvidia.js';
+import { gpuBoxes } from './gpu-box.js';
 import { mirrorProfile, serveIndexes } from './wheels.js';
 
 // `rig apply ml-cpu` (toolchain, venv, CPU PyTorch, transformers, Jupyter, graphviz, matplotlib with Chinese fonts) with
@@ -12,6 +15,8 @@ import { mirrorProfile, serveIndexes } from './wheels.js';
 // on loopback (tests/e2e/wheels.ts, reached through a --mirror profile, which pip-mirror also writes into pip.conf;
 // apt-mirror is skipped: the profile names no apt mirror). torch is pinned to 2.11.0 and transformers to 4.57.1, the
 // releases the stand-ins carry; everything else is what pip resolves on that box's Python from the recorded metadata.
+// ml-gpu runs on a recorded GPU box (tests/fixtures/nvidia-smi), its CUDA toolkit from a stand-in NVIDIA site
+// (tests/e2e/cuda-nvidia.ts).
 
 const VENV = '/root/.venvs/ml';
 const PINS = ['--set', 'pytorch.version=2.11.0', '--set', 'transformers.version=4.57.1'];
@@ -34,17 +39,18 @@ const BOXES = [
 // What the probe reports of the venv: pip check, installed distributions, torch's build, `jupyter --version`.
 interface Probe { python: string; check: number; checkOut: string; have: Record<string, string>; cuda: string | null; jupyter: string; fonts: boolean }
 const PROBE = [
-  'import glob, json, subprocess, sys, importlib.metadata as m, torch, matplotlib',
+  'import glob, importlib, importlib.util, json, subprocess, sys, importlib.metadata as m, torch',
   'run = lambda *a: subprocess.run(a, capture_output=True, text=True)',
   'chk = run(sys.executable, "-m", "pip", "check")',
   'have = {d.metadata["Name"].lower().replace("_", "-"): d.version for d in m.distributions()}',
-  'cache = "".join(open(f).read() for f in glob.glob(matplotlib.get_cachedir() + "/fontlist-*.json"))',
+  'mpl = importlib.import_module("matplotlib") if importlib.util.find_spec("matplotlib") else None',
+  'cache = "".join(open(f).read() for f in glob.glob(mpl.get_cachedir() + "/fontlist-*.json")) if mpl else ""',
   `print(json.dumps({"python": "%d.%d" % sys.version_info[:2], "check": chk.returncode, "checkOut": chk.stdout + chk.stderr, "have": have, "cuda": torch.version.cuda, "jupyter": run("${VENV}/bin/jupyter", "--version").stdout, "fonts": "WenQuanYi Zen Hei" in cache}))`,
 ].join('\n');
 
 const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
 
-describe.skipIf(skipReason)('rig apply ml-cpu in Ubuntu containers, from stand-in indexes', () => {
+describe.skipIf(skipReason)('rig apply ml-cpu and ml-gpu in Ubuntu containers, from stand-in indexes', () => {
   let dir: string;
   let state: string;
   let mirror: string;
@@ -100,4 +106,47 @@ describe.skipIf(skipReason)('rig apply ml-cpu in Ubuntu containers, from stand-i
       }, 300_000);
     });
   }
+
+  // ml-gpu on the most common GPU box: the CUDA toolkit from a stand-in NVIDIA site, torch's build for this driver and GPU.
+  describe('Ubuntu 22.04, NVIDIA A10 on driver 535: ml-gpu', () => {
+    let kept: string | undefined;
+    let nvidia: Awaited<ReturnType<typeof serveNvidia>>;
+    let gpuMirror: string;
+    let built: ReturnType<typeof gpuBoxes>;
+    const applyGpu = (args: string[]) => rig(['apply', 'ml-gpu', ...PINS, ...args, '--mirror', gpuMirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+
+    beforeAll(async () => {
+      nvidia = await serveNvidia(join(dir, 'nvidia'), ['12.9.2']);
+      gpuMirror = join(dir, 'loopback-gpu.yaml');
+      // The wheel indexes' profile, and one more rewrite: developer.download.nvidia.com to the stand-in site.
+      writeFileSync(gpuMirror, `${mirrorProfile(server.url)}  - { from: "https://developer.download.nvidia.com/", to: "${nvidia.url}/nvidia/" }\n`);
+      built = gpuBoxes(join(dir, 'boxes'), randomBytes(4).toString('hex'));
+    }, 180_000);
+
+    afterAll(async () => {
+      for (const i of built?.images ?? []) await podman(['rmi', '-f', i]);
+      await nvidia?.close();
+    });
+
+    it('installs the CUDA toolkit the driver runs and torch\'s cu128 build; every check and verify passes; pip check is clean', async () => {
+      const res = await applyGpu(['--target', `podman:${await built.imageOf(UBUNTU_IMAGES.jammy, 'driver-535-a10.txt')}`, '--keep']);
+      kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
+      if (kept) containers.push(kept);
+      expect(res.code, `${res.stdout.slice(-6000)}\n${res.stderr}`).toBe(0);
+      const out = JSON.parse(await podmanOk(['exec', kept!, `${VENV}/bin/python`, '-c', PROBE])) as Probe;
+      expect(out.check, out.checkOut).toBe(0);
+      for (const d of ['jupyter', 'notebook', 'ipywidgets', 'graphviz', 'torch', 'transformers']) expect(out.have, d).toHaveProperty(d);
+      expect(out.have.torch).toBe('2.11.0+cu128');
+      expect(out.cuda).toBe('12.8');
+      expect(await podmanOk(['exec', kept!, 'bash', '-lc', 'nvcc -V'])).toMatch(/release 12\.9, V12\.9\.86/);
+    }, 1_200_000);
+
+    it('a second apply in that container runs nothing', async () => {
+      expect(kept).toBeDefined();
+      const res = await applyGpu(['--target', `container:${kept}`]);
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+      expect(ofType(res.stdout, 'step-start')).toEqual([]);
+      expect(ofType(res.stdout, 'run-done')[0]).toMatchObject({ ok: true, ran: 0, installed: [] });
+    }, 300_000);
+  });
 });
