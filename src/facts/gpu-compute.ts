@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { parseDataFile } from '../recipe/data-file.js';
+import { parseDataFile } from '../yaml/data-file.js';
 
 const COMPUTE = /^\d+\.\d+$/;
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseDataFile, type DataFile, type DataLookup } from '../recipe/data-file.js';
+import { parseDataFile, type DataFile, type DataLookup } from '../yaml/data-file.js';
 
 // A cached data lookup over recipe directories (later ones win), each with its data/ folder.
 export function dataLookup(recipeDirs: readonly string[]): DataLookup {

@@ -3,17 +3,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError, UserErrors } from '../errors.js';
 import { BUILTIN_RECIPES } from '../recipe/catalog.js';
-import { parseYaml } from '../recipe/parse-yaml.js';
+import { parseYaml } from '../yaml/parse-yaml.js';
 import { zodErrors } from '../recipe/zod-errors.js';
 import { closest } from '../text/suggest.js';
-import { MIRROR_KEYS } from './mirror-keys.js';
-
-// A mirror profile: values for templates (mirror.pip, …) and URL prefixes rewritten in every plan.
-export interface Mirror {
-  name: string;
-  values: Record<string, string>;
-  rewrites: { from: string; to: string }[];
-}
+import { MIRROR_KEYS, NO_MIRROR, type Mirror } from '../recipe/mirror.js';
 
 const profileSchema = z.strictObject({
   name: z.string(),
@@ -25,9 +18,6 @@ const profileSchema = z.strictObject({
 
 // The directory of built-in mirror profiles.
 const MIRRORS_DIR = join(BUILTIN_RECIPES, 'data', 'mirrors');
-
-// No mirror: every value empty, no rewrites.
-export const NO_MIRROR: Mirror = { name: '', values: Object.fromEntries(MIRROR_KEYS.map((k) => [k, ''])), rewrites: [] };
 
 function fromProfile(text: string, file: string): Mirror {
   const { data, positions } = parseYaml(text, file);
@@ -56,10 +46,4 @@ export function loadMirror(spec: string): Mirror {
     throw new UserError(`--mirror ${spec}: no such mirror profile${near.length ? ` (did you mean "${near[0]}"?)` : `; built-in: ${mirrorNames().join(', ')}`}`, '--mirror');
   }
   return fromProfile(readFileSync(file, 'utf8'), file);
-}
-
-// Rewrite a URL through the mirror's prefixes (the longest matching prefix wins).
-export function rewriteUrl(mirror: Mirror, url: string): string {
-  const rule = mirror.rewrites.filter((r) => url.startsWith(r.from)).sort((a, b) => b.from.length - a.from.length)[0];
-  return rule ? rule.to + url.slice(rule.from.length) : url;
 }

@@ -1,7 +1,7 @@
 import type { Facts } from '../facts/types.js';
 import type { RenderedStep } from '../steps/types.js';
 import type { Wants } from '../version/wants.js';
-import type { Mirror } from './mirror.js';
+import type { Mirror } from '../recipe/mirror.js';
 import type { ParamSet, ParamValue } from './params.js';
 
 // What the user asked for: recipes, --set flags, and a mirror.

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Param } from './model.js';
 import type { ParamInput, RecipeInput } from './schema.js';
-import type { KeyPath } from './source.js';
+import type { KeyPath } from '../yaml/source.js';
 
 function inferType(p: ParamInput): Param['type'] {
   if (p.type) return p.type;

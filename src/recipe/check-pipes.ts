@@ -1,4 +1,4 @@
-import { formatPath, type KeyPath } from './source.js';
+import { formatPath, type KeyPath } from '../yaml/source.js';
 
 // A pipe into grep -q: grep exits at its first match, and under pipefail (rig's scripts run with it) the command
 // before it then fails with SIGPIPE (exit 141) whenever it writes more after that, so the result depends on timing.

@@ -1,9 +1,9 @@
 import { UserError } from '../errors.js';
 import { FACT_PATHS } from '../facts/types.js';
-import { MIRROR_KEYS } from '../plan/mirror-keys.js';
+import { MIRROR_KEYS } from './mirror.js';
 import { didYouMean } from '../text/suggest.js';
 import type { Param } from './model.js';
-import { formatPath, type KeyPath } from './source.js';
+import { formatPath, type KeyPath } from '../yaml/source.js';
 import { FILTER_NAMES, findPlaceholders } from './template.js';
 
 const ROOTS = ['params', 'facts', 'mirror', 'recipe', 'vars'];

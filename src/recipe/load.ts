@@ -7,9 +7,9 @@ import { checkParams } from './check-params.js';
 import { checkPipes } from './check-pipes.js';
 import { checkTemplates } from './check-templates.js';
 import type { Param, Recipe, Requirement, Step } from './model.js';
-import { parseYaml } from './parse-yaml.js';
+import { parseYaml } from '../yaml/parse-yaml.js';
 import { DIGEST_ALGOS, recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
-import type { KeyPath } from './source.js';
+import type { KeyPath } from '../yaml/source.js';
 import { hasPlaceholders } from './template.js';
 import { zodErrors } from './zod-errors.js';
 

@@ -1,5 +1,5 @@
 import type { AssertInput, CheckInput, DeriveInput, ProvidesInput, Scalar, StepKind, StepSpec, WhenInput } from './schema.js';
-import type { KeyPath } from './source.js';
+import type { KeyPath } from '../yaml/source.js';
 
 // A param after its type was settled.
 export interface Param {

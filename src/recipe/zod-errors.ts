@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { didYouMean } from '../text/suggest.js';
-import { formatPath, type KeyPath, type SourcePositions } from './source.js';
+import { formatPath, type KeyPath, type SourcePositions } from '../yaml/source.js';
 
 type Issue = z.core.$ZodIssue;
 

@@ -1,16 +1,10 @@
 import { UserError } from '../errors.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shjoin } from '../shell/quote.js';
-import type { KindRender, RenderContext } from './types.js';
+import type { AptSetting, KindRender, RenderContext } from './types.js';
 
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const FRESH_MINUTES = 24 * 60;
-
-// The packages an apt step installs and how it treats the package lists.
-export interface AptSetting {
-  packages: string[];
-  update: 'auto' | 'always' | 'never';
-}
 
 // The guard and script of installing these packages: skipped when dpkg reports all installed.
 export function aptScripts({ packages, update }: AptSetting): { guard: string; script: string } {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { UserError } from '../errors.js';
-import { rewriteUrl } from '../plan/mirror.js';
+import { rewriteUrl } from '../recipe/mirror.js';
 import { DIGEST_ALGOS, type DigestAlgo, type StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { pathNeedsRoot, targetPath } from './paths.js';

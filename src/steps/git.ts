@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { rewriteUrl } from '../plan/mirror.js';
+import { rewriteUrl } from '../recipe/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { pathNeedsRoot, targetPath } from './paths.js';

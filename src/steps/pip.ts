@@ -1,4 +1,4 @@
-import { rewriteUrl } from '../plan/mirror.js';
+import { rewriteUrl } from '../recipe/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shjoin, shq } from '../shell/quote.js';
 import { targetPath } from './paths.js';

@@ -1,7 +1,12 @@
 import type { Facts } from '../facts/types.js';
-import type { Mirror } from '../plan/mirror.js';
+import type { Mirror } from '../recipe/mirror.js';
 import type { DigestAlgo, StepKind } from '../recipe/schema.js';
-import type { AptSetting } from './apt.js';
+
+// The packages an apt step installs and how it treats the package lists.
+export interface AptSetting {
+  packages: string[];
+  update: 'auto' | 'always' | 'never';
+}
 
 // What a step renderer may use: the target's facts, the mirror, and template rendering for this recipe.
 export interface RenderContext {

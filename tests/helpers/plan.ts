@@ -1,7 +1,7 @@
 import type { Facts } from '../../src/facts/types.js';
 import { buildPlan } from '../../src/plan/build.js';
-import { parseDataFile, type DataLookup } from '../../src/recipe/data-file.js';
-import { NO_MIRROR, type Mirror } from '../../src/plan/mirror.js';
+import { parseDataFile, type DataLookup } from '../../src/yaml/data-file.js';
+import { NO_MIRROR, type Mirror } from '../../src/recipe/mirror.js';
 import { parseSet } from '../../src/plan/params.js';
 import type { Plan } from '../../src/plan/types.js';
 import { UserError } from '../../src/errors.js';

@@ -1,7 +1,8 @@
 import type { Facts } from '../../src/facts/types.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { dataLookup } from '../../src/plan/data.js';
-import { loadMirror, NO_MIRROR } from '../../src/plan/mirror.js';
+import { loadMirror } from '../../src/plan/mirror.js';
+import { NO_MIRROR } from '../../src/recipe/mirror.js';
 import { parseSet } from '../../src/plan/params.js';
 import type { Plan, PlannedRecipe } from '../../src/plan/types.js';
 import { BUILTIN_RECIPES, Catalog } from '../../src/recipe/catalog.js';

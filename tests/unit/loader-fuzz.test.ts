@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError, UserErrors } from '../../src/errors.js';
 import { buildPlan } from '../../src/plan/build.js';
-import { NO_MIRROR } from '../../src/plan/mirror.js';
+import { NO_MIRROR } from '../../src/recipe/mirror.js';
 import { parseRecipe } from '../../src/recipe/load.js';
 import { makeFacts } from '../helpers/facts.js';
 

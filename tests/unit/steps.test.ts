@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/facts/types.js';
-import { NO_MIRROR } from '../../src/plan/mirror.js';
+import { NO_MIRROR } from '../../src/recipe/mirror.js';
 import type { Step } from '../../src/recipe/model.js';
 import { stepSchemas, type StepKind } from '../../src/recipe/schema.js';
 import { renderData, renderShell } from '../../src/recipe/template.js';

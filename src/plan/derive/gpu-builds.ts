@@ -1,7 +1,7 @@
 import type { Facts } from '../../facts/types.js';
 import { compareVersions, parseVersion } from '../../version/version.js';
 import { parseWants } from '../../version/wants.js';
-import type { DataFile } from '../../recipe/data-file.js';
+import type { DataFile } from '../../yaml/data-file.js';
 import { tableRows } from '../data.js';
 
 // cu124 → "12.4"

@@ -1,5 +1,5 @@
-import { loadMirror, rewriteUrl } from '../mirror.js';
-import { MIRROR_KEYS } from '../mirror-keys.js';
+import { MIRROR_KEYS, rewriteUrl } from '../../recipe/mirror.js';
+import { loadMirror } from '../mirror.js';
 import { stringArg } from './args.js';
 import type { Deriver } from './types.js';
 

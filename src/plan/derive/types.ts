@@ -1,6 +1,6 @@
 import type { Facts } from '../../facts/types.js';
-import type { DataLookup } from '../../recipe/data-file.js';
-import type { Mirror } from '../mirror.js';
+import type { DataLookup } from '../../yaml/data-file.js';
+import type { Mirror } from '../../recipe/mirror.js';
 
 // A derived value and, when the choice needs explaining, a note for the plan; `blocked` when the value cannot work here.
 export interface Derived {
