@@ -7,10 +7,12 @@ import { fetchScript } from '../steps/download.js';
 import { aptScripts, mergeApt } from '../steps/apt.js';
 import { envPrelude } from '../steps/prelude.js';
 import { asRoot } from '../steps/render.js';
-import type { Fetch, RenderedStep } from '../steps/types.js';
+import type { RenderedStep } from '../steps/types.js';
 import type { ExecResult, Target } from '../targets/target.js';
 import type { Emit } from './events.js';
 import { fetchChecksum, fetchToCache, FetchError } from './fetch.js';
+import { Prefetch } from './prefetch.js';
+import { checkAfterStep, stepScript } from './step-script.js';
 import { stepHash, type Journal } from './journal.js';
 import { matchingHints } from './kind-hints.js';
 import { LineBuffer } from './line-buffer.js';
@@ -20,7 +22,6 @@ import type { Redactor } from './redact.js';
 import { judgeCheck, needsWork, type RecipeStatus } from './status.js';
 
 const TAIL_LINES = 20;
-const PREFETCH_WORKERS = 4;
 
 // What apply needs besides the plan and target.
 export interface ApplyOptions {
@@ -75,7 +76,7 @@ export class Runner {
   private logIndex = 0;
   private readonly installed: string[] = [];
   private readonly prelude: string;
-  private readonly prefetched = new Map<Fetch, Promise<{ path: string; digest: string }>>();
+  private prefetched: Prefetch | undefined;
   // Results of recipe checks that ran in the round trip of their last step.
   private readonly checkedWithStep = new Map<string, { code: number; output: string }>();
 
@@ -87,7 +88,7 @@ export class Runner {
     await mkdir(this.opts.logDir, { recursive: true });
     const { journal } = this.opts;
     const work = this.plan.recipes.some((r) => needsWork(statuses.get(r.id)!));
-    this.prefetch(statuses);
+    this.prefetched = new Prefetch(this.plan.recipes.filter((r) => needsWork(statuses.get(r.id)!)), this.opts.cacheDir, this.opts.signal);
     let outcome: ApplyResult;
     try {
       outcome = await this.applyAll(statuses);
@@ -98,21 +99,6 @@ export class Runner {
     journal.finish(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
     if (work && this.target.lasting) await this.target.exec(journal.script(), { timeoutMs: 60_000 });
     return outcome;
-  }
-
-  // Start fetching every download of the recipes that need work, a few at a time, while other steps run.
-  private prefetch(statuses: Map<string, RecipeStatus>): void {
-    const fetches = this.plan.recipes.filter((r) => needsWork(statuses.get(r.id)!)).flatMap((r) => r.steps.filter((s) => s.fetch?.digest)).map((s) => s.fetch!);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < fetches.length && !this.opts.signal?.aborted) {
-        const fetch = fetches[next++]!;
-        const started = fetchToCache(fetch.url, { algo: fetch.algo, value: fetch.digest! }, this.opts.cacheDir, undefined, this.opts.signal);
-        this.prefetched.set(fetch, started);
-        await started.catch(() => undefined);
-      }
-    };
-    for (let i = 0; i < PREFETCH_WORKERS; i++) void worker();
   }
 
   private async applyAll(statuses: Map<string, RecipeStatus>): Promise<ApplyResult> {
@@ -319,18 +305,14 @@ export class Runner {
       if (step.guard && (probed ?? (await this.exec(step.guard, env, 60_000)).code === 0)) return 'already done';
       log.write(`# fetch ${step.fetch.url}\n`);
       const progress = (received: number, total: number | undefined) => emit({ type: 'step-progress', id: recipe.id, step: index, received, total });
-      const early = this.prefetched.get(step.fetch);
-      this.prefetched.delete(step.fetch);
+      const early = this.prefetched?.take(step.fetch);
       const digest = { algo: step.fetch.algo, ...(env.RIG_DIGEST ? { value: env.RIG_DIGEST } : {}) };
       const { path } = await (early ?? fetchToCache(step.fetch.url, digest, this.opts.cacheDir, progress, this.opts.signal));
       await this.target.putFile(path, step.fetch.tempPath);
     }
-    const held = `@@rig-guard-held-${hash}`;
-    const body = step.guard && !step.fetch ? `if ( ${step.guard} ) >/dev/null 2>&1; then echo ${held}; exit 0; fi\n${step.script}` : step.script;
     const done = journal.scriptAfter((j) => j.mark(recipe.id, index, redactor.redact(step.title), hash, 'done'));
-    const checkMark = `@@rig-check-${hash}`;
-    const check = last && recipe.check ? `\nprintf '\\n%s\\n' ${checkMark}\nrig_rc=0\n( set +eu\n${envPrelude(this.plan.facts)}\n${recipe.check.script}\n) 2>&1 || rig_rc=$?\nprintf '%s %s\\n' ${checkMark} "$rig_rc"` : '';
-    const script = `${journal.script()}\n( ${body}\n)\n${done}${check}`;
+    const check = last && recipe.check ? { prelude: envPrelude(this.plan.facts), script: recipe.check.script } : undefined;
+    const { script, held, checkMark } = stepScript(step, hash, { before: journal.script(), after: done }, check);
     log.write(`# command:\n${redactor.redact(step.script)}\n# output:\n`);
     const split = new MarkerSplit(`\n${checkMark}\n`);
     const show = (raw: string) => {
@@ -341,8 +323,8 @@ export class Runner {
     const lines = new LineBuffer();
     const res = await this.exec(script, env, step.timeoutMs, (chunk) => show(lines.feed(split.feed(chunk))));
     show(lines.feed(split.flush()) + lines.flush());
-    const checked = new RegExp(`^\\n${checkMark}\\n([\\s\\S]*?)${checkMark} (\\d+)\\n?$`).exec(split.after() ?? '');
-    if (checked) this.checkedWithStep.set(recipe.id, { code: Number(checked[2]), output: checked[1]! });
+    const checked = checkAfterStep(split.after(), checkMark);
+    if (checked) this.checkedWithStep.set(recipe.id, checked);
     log.write(`\n# exit: ${res.code}${res.timedOut ? ` (killed after ${step.timeoutMs / 1000} s)` : ''}\n`);
     if (res.code === 0 && res.output.startsWith(held)) return 'already done';
     if (res.code !== 0 || res.timedOut) {

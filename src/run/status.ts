@@ -24,8 +24,8 @@ export function judgeCheck(check: PlannedCheck, code: number, output: string): R
   if (code !== 0) {
     const why = lastLine(output);
     // The check failed after printing a version (a client there, its server down): say what was found.
-    const seen = check.pattern ? extractVersion(output, check.pattern) : undefined;
-    if (seen !== undefined) {
+    const seen = check.pattern && !check.query ? extractVersion(output, check.pattern) : undefined;
+    if (seen !== undefined && /^\d/.test(seen)) {
       const said = why && !why.includes(seen) ? `: ${why}` : ` (exit ${code})`;
       return { state: 'missing', found: seen, ...(wants ? { wants } : {}), detail: `found ${seen}${wantsText}, but its check fails${said}` };
     }
