@@ -2,7 +2,9 @@
 # Makes what the container test suite needs (as root): the podman settings file
 # .cache/podman/containers.conf, and the base images, minbase systems made with debootstrap and set up as the
 # distributions' official container images are (apt keeps no .deb files, PATH set, no python3):
+#   localhost/rig-test-bullseye  Debian 11
 #   localhost/rig-test-bookworm  Debian 12
+#   localhost/rig-test-trixie    Debian 13
 #   localhost/rig-test-focal     Ubuntu 20.04
 #   localhost/rig-test-jammy     Ubuntu 22.04
 #   localhost/rig-test-noble     Ubuntu 24.04
@@ -14,12 +16,16 @@ cd "$(dirname "$0")/.."
 
 conf=$PWD/.cache/podman/containers.conf
 debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# Debian's official images take security updates from the same host, under debian-security.
+debian_security=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # Ubuntu images use the archive debootstrap's own Ubuntu scripts name unless UBUNTU_MIRROR says otherwise.
 ubuntu_mirror=${UBUNTU_MIRROR:-}
 
 # name suite revision: the images this script makes.
 images=(
-  "rig-test-bookworm bookworm 2"
+  "rig-test-bullseye bullseye 1"
+  "rig-test-bookworm bookworm 3"
+  "rig-test-trixie trixie 1"
   "rig-test-focal focal 1"
   "rig-test-jammy jammy 1"
   "rig-test-noble noble 1"
@@ -41,9 +47,34 @@ current() { # image revision: is the image there at that revision?
   [ "$(podman image inspect --format '{{index .Config.Labels "rig.test-image"}}' "$1" 2>/dev/null)" = "$2" ]
 }
 
+debian_sources() { # suite rootfs: the sources Debian's official images have (main, from the suite, its updates and security)
+  local suite=$1 rootfs=$2
+  if [ "$suite" = bullseye ]; then
+    # Debian 11's image has the classic sources.list.
+    printf 'deb %s %s main\n' "$debian_mirror" "$suite" "$debian_security" "$suite-security" "$debian_mirror" "$suite-updates" \
+      > "$rootfs/etc/apt/sources.list"
+    return
+  fi
+  # Debian 12 and later have deb822 sources in sources.list.d, and no sources.list.
+  rm -f "$rootfs/etc/apt/sources.list"
+  cat > "$rootfs/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: $debian_mirror
+Suites: $suite $suite-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $debian_security
+Suites: $suite-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+}
+
 build() { # name suite revision
   local image=localhost/$1 suite=$2 revision=$3 rootfs old mirror=() kind=debian
-  case $suite in bookworm) mirror=("$debian_mirror") ;; *) kind=ubuntu; [ -z "$ubuntu_mirror" ] || mirror=("$ubuntu_mirror") ;; esac
+  case $suite in bullseye | bookworm | trixie) mirror=("$debian_mirror") ;; *) kind=ubuntu; [ -z "$ubuntu_mirror" ] || mirror=("$ubuntu_mirror") ;; esac
   old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
   rootfs=$(mktemp -d)
   # Each build runs in a subshell of its own: its temp folder goes when it ends, however it ends.
@@ -59,7 +90,9 @@ build() { # name suite revision
     return 1
   fi
   rm -f "$rootfs.log"
-  if [ "$kind" = ubuntu ]; then
+  if [ "$kind" = debian ]; then
+    debian_sources "$suite" "$rootfs"
+  else
     # debootstrap leaves one line, `deb URL SUITE main`; a real box has the archive's updates and security suites
     # and every component, from the same archive.
     local url

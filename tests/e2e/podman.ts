@@ -9,6 +9,9 @@ export const TEST_IMAGE = 'localhost/rig-test-bookworm';
 // The Ubuntu images scripts/test-image.sh builds the same way (minbase, no python3, as Docker's ubuntu images): 20.04, 22.04 and 24.04.
 export const UBUNTU_IMAGES = { focal: 'localhost/rig-test-focal', jammy: 'localhost/rig-test-jammy', noble: 'localhost/rig-test-noble' } as const;
 
+// The Debian images scripts/test-image.sh builds the same way (minbase, no python3, sources as Debian's official images): 11, 12 and 13.
+export const DEBIAN_IMAGES = { bullseye: 'localhost/rig-test-bullseye', bookworm: TEST_IMAGE, trixie: 'localhost/rig-test-trixie' } as const;
+
 // The recipes the container suite applies (given to rig with --recipes).
 export const RECIPES = fileURLToPath(new URL('../fixtures/container-recipes', import.meta.url));
 
