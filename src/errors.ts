@@ -30,3 +30,15 @@ export class ExitError extends Error {
     this.name = 'ExitError';
   }
 }
+
+// The target could not do what rig asked of it (say, report its facts): a line naming it, then the tail of its output.
+export class TargetError extends Error {
+  constructor(
+    readonly target: string,
+    message: string,
+    readonly output: string,
+  ) {
+    super(`${target}: ${message}`);
+    this.name = 'TargetError';
+  }
+}

@@ -11,7 +11,7 @@ export const EXIT = {
 // The exit codes as --help prints them.
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
-  1    a step, check or verify failed
+  1    a step, check or verify failed, or the target could not report its facts
   2    usage or recipe error (bad flag, bad YAML, unknown recipe or param, cycle)
   3    another rig apply holds the target's lock (--no-wait)
   4    rig plan: a recipe of the plan cannot be installed here (blocked; the plan says why)

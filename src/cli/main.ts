@@ -1,4 +1,4 @@
-import { ExitError, UserError, UserErrors } from '../errors.js';
+import { ExitError, TargetError, UserError, UserErrors } from '../errors.js';
 import { didYouMean } from '../text/suggest.js';
 import { parseFlags } from './args.js';
 import type { Command } from './command.js';
@@ -58,6 +58,11 @@ function report(err: unknown): number {
   if (err instanceof UserError) {
     process.stderr.write(`rig: ${err.line}\n`);
     return EXIT.USER;
+  }
+  if (err instanceof TargetError) {
+    const tail = err.output.split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-20);
+    process.stderr.write(`rig: ${err.message}\n${tail.map((l) => `  ${l}\n`).join('')}`);
+    return EXIT.FAILED;
   }
   process.stderr.write(`rig: internal error (a bug in rig; please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
   return EXIT.INTERNAL;

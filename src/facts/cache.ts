@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBack } from '../read-back.js';
 import { stateDir } from '../state-dir.js';
 import { factsSchema, type Facts } from './types.js';
 
@@ -11,9 +12,9 @@ function pathOf(key: string): string {
 // The facts last gathered on the target with this key, if any: a guess that lets facts and checks run in one round trip.
 export function cachedFacts(key: string): Facts | undefined {
   try {
-    // A cache that is not what this rig writes is only a missed guess.
-    const parsed = factsSchema.safeParse(JSON.parse(readFileSync(pathOf(key), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    // A cache that is not what this rig writes is only a missed guess (and is written afresh after this run).
+    const read = readBack(readFileSync(pathOf(key), 'utf8'), factsSchema);
+    return 'data' in read ? read.data : undefined;
   } catch {
     return undefined;
   }

@@ -1,9 +1,36 @@
+import { z } from 'zod';
+import { TargetError } from '../errors.js';
+import { problems } from '../read-back.js';
 import { computeOf, lowestCompute } from './gpu-compute.js';
-import type { Facts, RecordedFacts } from './types.js';
+import { factsSchema, type Facts, type RecordedFacts } from './types.js';
 
-// Turn the facts script's key=value lines into Facts.
-export function parseFacts(output: string): Facts {
-  const values = new Map<string, string>();
+const flag = z.enum(['true', 'false']);
+
+// The facts script's output: the key=value lines it always prints (cuda only where nvcc is, gpu lines apart).
+const outputSchema = z.object({
+  'os.id': z.string(),
+  'os.version': z.string(),
+  'os.codename': z.string(),
+  'os.like': z.string(),
+  'os.name': z.string(),
+  arch: z.string().min(1),
+  debArch: z.string(),
+  cpus: z.string(),
+  memoryMb: z.string(),
+  user: z.string(),
+  home: z.string(),
+  root: flag,
+  sudo: flag,
+  container: flag,
+  cuda: z.string().optional(),
+  python3: z.string(),
+  envDir: z.string().min(1),
+  stateDir: z.string().min(1),
+});
+
+// Turn the facts script's key=value lines into Facts; output that is not the script's is a TargetError of `target`.
+export function parseFacts(output: string, target: string): Facts {
+  const values: Record<string, string> = {};
   const gpus: string[][] = [];
   for (const line of output.split('\n')) {
     const eq = line.indexOf('=');
@@ -11,11 +38,13 @@ export function parseFacts(output: string): Facts {
     const key = line.slice(0, eq);
     const value = line.slice(eq + 1).trim();
     if (key === 'gpu') gpus.push(value.split(',').map((s) => s.trim()));
-    else values.set(key, value);
+    else values[key] = value;
   }
-  const get = (key: string) => values.get(key) ?? '';
+  const read = outputSchema.safeParse(values);
+  if (!read.success) throw new TargetError(target, `cannot report its facts: the facts script printed what rig cannot read (${problems(read.error, values)})`, output);
+  const get = (key: keyof typeof read.data) => read.data[key] ?? '';
   const arch = get('arch');
-  return {
+  const built = {
     os: { id: get('os.id'), version: get('os.version'), codename: get('os.codename'), like: get('os.like'), name: get('os.name') },
     arch,
     debArch: get('debArch') || ({ x86_64: 'amd64', aarch64: 'arm64' } as Record<string, string>)[arch] || arch,
@@ -37,6 +66,9 @@ export function parseFacts(output: string): Facts {
     envDir: get('envDir'),
     stateDir: get('stateDir'),
   };
+  const facts = factsSchema.safeParse(built);
+  if (!facts.success) throw new TargetError(target, `cannot report its facts: the facts script printed values rig cannot use (${problems(facts.error, built)})`, output);
+  return facts.data;
 }
 
 // A one-line description of a machine: "debian 12 (bookworm), x86_64, 2 cpus, no GPU".

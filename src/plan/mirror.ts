@@ -8,12 +8,22 @@ import { zodErrors } from '../recipe/zod-errors.js';
 import { closest } from '../text/suggest.js';
 import { MIRROR_KEYS, NO_MIRROR, type Mirror } from '../recipe/mirror.js';
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+// What each value of a profile is: a URL, but for the pip host and the GOPROXY list.
+const VALUE_SCHEMAS: Record<string, z.ZodType<string>> = {
+  name: z.string(),
+  pipHost: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'expected a host name, e.g. mirrors.aliyun.com'),
+  goproxy: z.string().refine((v) => v.split(/[,|]/).every((p) => p === 'direct' || p === 'off' || httpUrl.safeParse(p).success), 'expected a GOPROXY list: http(s) URLs, direct or off, separated by ","'),
+};
+
+// A mirror profile file (recipes/data/mirrors/NAME.yaml, or a file given to --mirror).
 const profileSchema = z.strictObject({
   name: z.string(),
   summary: z.string().optional(),
   source: z.string().optional().meta({ description: 'where these URLs are documented' }),
-  values: z.partialRecord(z.enum(MIRROR_KEYS as [string, ...string[]]), z.string()).optional(),
-  rewrite: z.array(z.strictObject({ from: z.string().url(), to: z.string().url() })).optional(),
+  values: z.strictObject(Object.fromEntries(MIRROR_KEYS.map((k) => [k, (VALUE_SCHEMAS[k] ?? httpUrl).optional()]))).optional(),
+  rewrite: z.array(z.strictObject({ from: httpUrl, to: httpUrl })).optional(),
 });
 
 // The directory of built-in mirror profiles.
@@ -26,6 +36,15 @@ function fromProfile(text: string, file: string): Mirror {
   const values: Record<string, string> = { ...NO_MIRROR.values, ...result.data.values, name: result.data.name };
   if (values.pip && !values.pipHost) values.pipHost = new URL(values.pip).hostname;
   return { name: result.data.name, values, rewrites: result.data.rewrite ?? [] };
+}
+
+// The text of a profile file; one that cannot be read is a UserError naming it.
+function readProfile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read mirror profile: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
+  }
 }
 
 // Names of the built-in mirror profiles.
@@ -45,5 +64,5 @@ export function loadMirror(spec: string): Mirror {
     const near = closest(spec, mirrorNames());
     throw new UserError(`--mirror ${spec}: no such mirror profile${near.length ? ` (did you mean "${near[0]}"?)` : `; built-in: ${mirrorNames().join(', ')}`}`, '--mirror');
   }
-  return fromProfile(readFileSync(file, 'utf8'), file);
+  return fromProfile(readProfile(file), file);
 }

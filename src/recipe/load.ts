@@ -11,6 +11,7 @@ import { parseYaml } from '../yaml/parse-yaml.js';
 import { DIGEST_ALGOS, recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
 import type { KeyPath } from '../yaml/source.js';
 import { hasPlaceholders } from './template.js';
+import { withServiceState } from './service.js';
 import { zodErrors } from './zod-errors.js';
 
 type At = (path: KeyPath) => string;
@@ -119,6 +120,10 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
       if (pattern) check.pattern = pattern;
     }
     if (input.check.wants !== undefined) checkWants(input.check.wants, ['check', 'wants'], at, errors);
+  }
+  if (input.service !== undefined) {
+    if (check?.run === undefined) errors.push(new UserError('service: needs a check with run, after which the service\'s state is read', at(['service'])));
+    else check.run = withServiceState(check.run, input.service);
   }
   const steps = (input.steps ?? []).map((s, i) => toStep(s, i, at, params, errors, warnings));
   warnings.push(...checkPipes(input, at));

@@ -42,7 +42,7 @@ export const checkSchema = z.strictObject({
   pip: z.union([z.string(), z.array(z.string()).min(1)]).optional().meta({ description: 'Python distributions: all installed, at the first one\'s version' }),
   python: z.string().optional().meta({ description: 'with pip: the interpreter (default python3)' }),
   venv: z.string().optional().meta({ description: 'with pip: a virtualenv, whose bin/python is asked' }),
-  version: z.string().optional().meta({ description: 'with run: regex with a (?<version>…) group applied to the output' }),
+  version: z.string().optional().meta({ description: 'with run: regex with a (?<version>…) group applied to the output, and optionally an (?<at>…) group saying where it was found' }),
   wants: z.string().optional().meta({ description: 'exact version or semver-style range, e.g. ">=3.20"' }),
 });
 
@@ -170,7 +170,7 @@ const verifySchema = z.union([
 // A value computed at plan time by a built-in deriver from data files, facts and params; read as vars.<name>.
 export const deriveSchema = z.strictObject({
   use: z.enum(['table', 'torch-variant', 'torch-release', 'torch-index', 'mirror', 'cuda-release']).meta({
-    description: 'table: a field of a row of a data table; torch-variant: the wheel variant (cpu, cuXXX) for this machine; torch-release: the torch version (auto: the newest that fits); torch-index: the index of a torch variant; mirror: a value of a mirror profile, or a URL rewritten through the --mirror one; cuda-release: the CUDA toolkit release (auto: the newest this driver and GPU run)',
+    description: 'table: a field of the row of a data table whose fields equal `where` (`default` for none; with `join: ", "`, that field of every such row, joined); torch-variant: the wheel variant (cpu, cuXXX) for this machine; torch-release: the torch version (auto: the newest that fits; one set by hand without wheels for the Python blocks, naming that one); torch-index: the index of a torch variant; mirror: a value of a mirror profile, or a URL rewritten through the --mirror one; cuda-release: the CUDA toolkit release (auto: the newest this driver and GPU run)',
   }),
   with: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).meta({ description: 'the deriver\'s arguments (templates allowed)' }),
 });
@@ -200,6 +200,9 @@ export const recipeSchema = z
     derive: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a var name is lowercase letters, digits and "_"'), deriveSchema).optional(),
     assert: z.array(assertSchema).optional(),
     check: checkSchema.optional(),
+    service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, 'a service name is letters, digits, "@", ".", "_" or "-"').optional().meta({
+      description: 'the service the recipe starts (systemd unit or init script): its check also reads its state, and a stopped one makes the recipe need its steps',
+    }),
     provides: providesSchema.optional(),
     steps: z.array(stepSchema).optional(),
     verify: z.array(verifySchema).optional(),

@@ -11,11 +11,12 @@ export const MARK: Record<RecipeStatus['state'], string> = {
   blocked: '✗',
 };
 
-// "satisfied: found 3.25.1, wants >=3.20" and the like.
+// "satisfied: found 3.25.1, wants >=3.20" and the like; a missing recipe's detail alone when it says why ("not
+// installed (…)", "found 15.18; service postgresql: not running").
 export function describeStatus(status: RecipeStatus): string {
   const word = { satisfied: 'satisfied', missing: 'missing', wrong: 'wrong version', skipped: 'skipped', unchecked: 'unchecked', stack: 'stack', blocked: 'blocked' }[status.state];
   if (status.state === 'stack') return status.detail;
-  if (status.state === 'missing' && status.detail.startsWith('not installed')) return status.detail;
+  if (status.state === 'missing' && (status.detail.startsWith('not installed') || status.service?.running === false)) return status.detail;
   return `${word}: ${status.detail}`;
 }
 

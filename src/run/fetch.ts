@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -39,6 +39,12 @@ export async function fetchChecksum(url: string, fileName: string, algo: DigestA
   return row[0]!.toLowerCase();
 }
 
+async function digestOfFile(path: string, algo: DigestAlgo): Promise<string> {
+  const hash = createHash(algo);
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 // A digest to verify a download with.
 export interface Digest {
   algo: DigestAlgo;
@@ -51,7 +57,11 @@ export async function fetchToCache(url: string, digest: Digest, cacheDir: string
   const cacheName = (hex: string) => (digest.algo === 'sha256' ? hex : `${digest.algo}-${hex}`);
   if (digest.value) {
     const cached = join(cacheDir, cacheName(digest.value));
-    if (await stat(cached).then((s) => s.isFile(), () => false)) return { path: cached, digest: digest.value };
+    if (await stat(cached).then((s) => s.isFile(), () => false)) {
+      // A cached copy is used only while it still has its digest; a damaged one is fetched again.
+      if ((await digestOfFile(cached, digest.algo)) === digest.value) return { path: cached, digest: digest.value };
+      await rm(cached, { force: true });
+    }
   }
   const res = await get(url, signal);
   const total = Number(res.headers.get('content-length')) || undefined;

@@ -1,12 +1,18 @@
-import { mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from 'zod';
+import { readBack } from '../read-back.js';
 
-// Who holds a lock: a process (with its start time, so a reused pid is not mistaken for it) and the step it runs.
-interface Holder {
-  pid: number;
-  start: string;
-  stepGroup?: number;
-}
+// The lock file: who holds the lock, a process (with its start time, so a reused pid is not mistaken for it), and the
+// process group of the step it runs (never 1 or 0: signalling -1 would reach every process, 0 rig's own group).
+export const lockFileSchema = z.strictObject({
+  pid: z.number().int().positive(),
+  start: z.string(),
+  stepGroup: z.number().int().min(2).optional(),
+});
+
+// Who holds a lock.
+type Holder = z.infer<typeof lockFileSchema>;
 
 function startTimeOf(pid: number): string | undefined {
   try {
@@ -33,6 +39,8 @@ function groupAlive(group: number): boolean {
 export interface LockEvents {
   onWait?(holder: { pid: number }): void;
   onTakeover?(holder: { pid: number; stoppedGroup?: number }): void;
+  // The lock file names no holder rig can judge (not what rig writes): it is taken over as stale.
+  onUnreadable?(path: string, why: string): void;
 }
 
 // Thrown when the lock is held and the caller does not want to wait.
@@ -58,16 +66,18 @@ export class TargetLock {
     mkdirSync(dirname(path), { recursive: true });
     let waited = false;
     for (;;) {
-      try {
-        const fd = openSync(path, 'wx');
-        writeFileSync(fd, JSON.stringify(lock.me));
-        closeSync(fd);
+      if (lock.create()) {
         lock.contended = waited || lock.contended;
         return lock;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const holder = lock.read();
+      const read = lock.read();
+      if (read && 'why' in read) {
+        events.onUnreadable?.(path, read.why);
+        lock.contended = true;
+        rmSync(path, { force: true });
+        continue;
+      }
+      const holder = read?.data;
       if (holder && alive(holder)) {
         if (!wait) throw new LockHeld(holder.pid);
         if (!waited) events.onWait?.(holder);
@@ -82,12 +92,30 @@ export class TargetLock {
     }
   }
 
-  private read(): Holder | undefined {
+  // Create the lock file with its content in one step (a complete temp file, hard-linked), so no reader sees it half written.
+  private create(): boolean {
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.me));
     try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as Holder;
+      linkSync(tmp, this.path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return false;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  // What the lock file says: its holder, why it names none rig can judge, or nothing when there is no file.
+  private read(): { data: Holder } | { why: string } | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
     } catch {
       return undefined;
     }
+    return readBack(text, lockFileSchema);
   }
 
   // Record the process group of the step now running, so a later run can stop it if this one dies.
@@ -98,8 +126,8 @@ export class TargetLock {
   }
 
   release(): void {
-    const holder = this.read();
-    if (holder?.pid === this.me.pid) rmSync(this.path, { force: true });
+    const read = this.read();
+    if (read && 'data' in read && read.data.pid === this.me.pid) rmSync(this.path, { force: true });
   }
 }
 

@@ -8,7 +8,8 @@ import { shjoin, shq } from '../shell/quote.js';
 import { envPrelude } from '../steps/prelude.js';
 import type { Target } from '../targets/target.js';
 import { runBatch, type BatchItem, type BatchResult } from './batch.js';
-import { judgeCheck, judgeGuards, unprobedStatus, withBlock, type RecipeStatus } from './status.js';
+import { journalSchema } from './journal.js';
+import { judgeCheck, judgeGuards, unprobedStatus, withBlock, withUnfinished, type RecipeStatus } from './status.js';
 
 // What a probe found: each recipe's status, and which step guards held (by "recipe id\0step index").
 export interface Probe {
@@ -19,10 +20,11 @@ export interface Probe {
 const FACTS_KEY = '\0facts';
 const DPKG_KEY = '\0dpkg';
 const PIP_KEY = '\0pip\0';
+const JOURNAL_KEY = '\0journal';
 
 // The read-only commands of a plan: every check, the guards of recipes without one, and the guards of downloads (so the runner need not ask again).
 function probeItems(plan: Plan): BatchItem[] {
-  const items: BatchItem[] = queryItems(plan);
+  const items: BatchItem[] = [...queryItems(plan), { key: JOURNAL_KEY, script: `cat ${shq(`${plan.facts.stateDir}/journal.json`)} 2>/dev/null; true` }];
   for (const r of plan.recipes) {
     if (r.skip) continue;
     if (r.check && !r.check.query) items.push({ key: `${r.id}\0check`, script: r.check.script });
@@ -68,16 +70,26 @@ function checkResult(r: PlannedRecipe, results: Map<string, BatchResult>): Batch
   return answerOf(r.check!, byName);
 }
 
+// Recipes whose last run on the target did not finish after their steps, from its journal (one rig cannot read is none here).
+function unfinishedOf(res: BatchResult | undefined): Record<string, string> {
+  try {
+    return journalSchema.safeParse(JSON.parse(res?.output ?? '')).data?.unfinished ?? {};
+  } catch {
+    return {};
+  }
+}
+
 function judge(plan: Plan, results: Map<string, BatchResult>): Probe {
   const statuses = new Map<string, RecipeStatus>();
+  const unfinished = unfinishedOf(results.get(JOURNAL_KEY));
   const guards = new Map<string, boolean>();
   for (const [key, res] of results) if (key.includes('\0') && !key.startsWith('\0') && !key.endsWith('\0check')) guards.set(key, res.code === 0);
   for (const r of plan.recipes) {
     if (r.skip || (!r.check && r.steps.length === 0)) statuses.set(r.id, unprobedStatus(r));
     else if (r.check) {
       const res = checkResult(r, results);
-      statuses.set(r.id, withBlock(r, judgeCheck(r.check, res.code, res.output)));
-    } else statuses.set(r.id, withBlock(r, judgeGuards(r, r.steps.map((_, i) => guards.get(`${r.id}\0${i}`) === true))));
+      statuses.set(r.id, withBlock(r, withUnfinished(judgeCheck(r.check, res.code, res.output), unfinished[r.id])));
+    } else statuses.set(r.id, withBlock(r, withUnfinished(judgeGuards(r, r.steps.map((_, i) => guards.get(`${r.id}\0${i}`) === true)), unfinished[r.id])));
   }
   return { statuses, guards };
 }
@@ -106,8 +118,10 @@ export async function probeWithFacts(target: Target, makePlan: (facts: Facts) =>
     }
     const first = [{ key: FACTS_KEY, script: FACTS_SCRIPT }];
     const results = await runBatch(target, envPrelude((plan ?? { facts: guess }).facts), plan ? probeItems(plan) : [], env, first);
-    fresh = parseFacts(results.get(FACTS_KEY)!.output);
-    if (plan && JSON.stringify(fresh) === JSON.stringify(guess)) return { plan, facts: fresh, ...judge(plan, results) };
+    // Facts the batch could not gather are gathered alone, which says why they cannot be.
+    const found = results.get(FACTS_KEY)!;
+    fresh = found.code === 0 ? parseFacts(found.output, target.name) : undefined;
+    if (plan && fresh && JSON.stringify(fresh) === JSON.stringify(guess)) return { plan, facts: fresh, ...judge(plan, results) };
   }
   const facts = fresh ?? (await gatherFacts(target));
   const plan = makePlan(facts);

@@ -1,41 +1,54 @@
 import type { PlannedCheck, PlannedRecipe } from '../plan/types.js';
+import { serviceState, type ServiceState } from '../recipe/service.js';
 import { extractVersion } from '../version/extract.js';
 
 // Where a recipe stands on the target.
 export type State = 'satisfied' | 'missing' | 'wrong' | 'skipped' | 'unchecked' | 'stack' | 'blocked';
 
-// A recipe's state with what was found and what is wanted.
+// A recipe's state with what was found (and where, when its check says), what is wanted, and its service's state.
 export interface RecipeStatus {
   state: State;
   found?: string;
+  at?: string;
   wants?: string;
+  service?: ServiceState;
   detail: string;
 }
 
+// The last line of a check's output, without the "bash: line 12: " that bash puts before its own errors.
 function lastLine(output: string): string {
-  const line = output.trim().split('\n').at(-1)?.trim() ?? '';
+  const line = (output.trim().split('\n').at(-1) ?? '').trim().replace(/^bash: (?:line \d+: )?/, '');
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 
-// Judge a check's exit code and output against what the recipe wants.
+// Where the check found what it found: the `at` group of its version pattern, when that matched.
+function foundAt(output: string, pattern: RegExp | undefined): string | undefined {
+  const at = pattern && new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')).exec(output)?.groups?.at?.trim();
+  return at || undefined;
+}
+
+// Judge a check's exit code and output against what the recipe wants; a service's state (the output's last line,
+// see recipe/service.ts) is part of it.
 export function judgeCheck(check: PlannedCheck, code: number, output: string): RecipeStatus {
+  const { service, rest } = serviceState(output);
   const wants = check.wants?.text;
-  const wantsText = wants ? `, wants ${wants}` : '';
+  const at = check.query ? undefined : foundAt(rest, check.pattern);
+  const seen = (found: string | undefined) => ({ ...(found !== undefined ? { found } : {}), ...(at ? { at } : {}), ...(wants ? { wants } : {}), ...(service ? { service } : {}) });
+  const foundText = (found: string) => `found ${found}${at ? ` at ${at}` : ''}${wants ? `, wants ${wants}` : ''}`;
+  const serviceText = service ? `; service ${service.name}: ${service.running ? 'running' : 'not running'}` : '';
   if (code !== 0) {
-    const why = lastLine(output);
+    const why = lastLine(rest);
     // The check failed after printing a version (a client there, its server down): say what was found.
-    const seen = check.pattern && !check.query ? extractVersion(output, check.pattern) : undefined;
-    if (seen !== undefined && /^\d/.test(seen)) {
-      const said = why && !why.includes(seen) ? `: ${why}` : ` (exit ${code})`;
-      return { state: 'missing', found: seen, ...(wants ? { wants } : {}), detail: `found ${seen}${wantsText}, but its check fails${said}` };
-    }
+    const version = check.pattern && !check.query ? extractVersion(rest, check.pattern) : undefined;
+    const printed = version !== undefined && /^\d/.test(version) ? version : undefined;
+    if (service && !service.running) return { state: 'missing', ...seen(printed), detail: `${printed ? foundText(printed) : 'installed'}${serviceText}` };
+    if (printed) return { state: 'missing', ...seen(printed), detail: `${foundText(printed)}, but its check fails${why && !why.includes(printed) ? `: ${why}` : ` (exit ${code})`}` };
     return { state: 'missing', ...(wants ? { wants } : {}), detail: `not installed${why ? ` (${why})` : ''}` };
   }
-  const found = extractVersion(output, check.pattern);
-  if (!check.wants) return { state: 'satisfied', ...(found ? { found } : {}), detail: found ? `found ${found}` : 'installed' };
-  if (found === undefined) return { state: 'wrong', wants: check.wants.text, detail: `installed, but its version cannot be read from "${lastLine(output)}"${wantsText}` };
-  if (check.wants.test(found)) return { state: 'satisfied', found, wants: check.wants.text, detail: `found ${found}${wantsText}` };
-  return { state: 'wrong', found, wants: check.wants.text, detail: `found ${found}${wantsText}` };
+  const found = extractVersion(rest, check.pattern);
+  if (!check.wants) return { state: 'satisfied', ...seen(found), detail: `${found ? foundText(found) : 'installed'}${serviceText}` };
+  if (found === undefined) return { state: 'wrong', ...seen(undefined), detail: `installed, but its version cannot be read from "${lastLine(rest)}", wants ${check.wants.text}${serviceText}` };
+  return { state: check.wants.test(found) ? 'satisfied' : 'wrong', ...seen(found), detail: `${foundText(found)}${serviceText}` };
 }
 
 // Judge a recipe without a check from its step guards: done when every step's guard holds.
@@ -56,6 +69,12 @@ export function unprobedStatus(recipe: PlannedRecipe): RecipeStatus {
 // A recipe that needs work but may not run here (an assert failed) is blocked; otherwise its status stands.
 export function withBlock(recipe: PlannedRecipe, status: RecipeStatus): RecipeStatus {
   return recipe.blocked && needsWork(status) ? { state: 'blocked', detail: recipe.blocked } : status;
+}
+
+// A recipe whose check passes but whose last run did not finish (its verify failed) is not done: it runs again.
+export function withUnfinished(status: RecipeStatus, why: string | undefined): RecipeStatus {
+  if (!why || status.state !== 'satisfied') return status;
+  return { ...status, state: 'missing', detail: `${status.detail}, but its last run did not finish: ${why}` };
 }
 
 // Does this status mean the recipe's steps must run?

@@ -1,5 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { UserError } from '../errors.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
 import { spawnScript } from './spawn.js';
 
@@ -16,6 +17,10 @@ export class LocalTarget implements Target {
   async putFile(localPath: string, targetPath: string): Promise<void> {
     await mkdir(dirname(targetPath), { recursive: true });
     await copyFile(localPath, targetPath);
+  }
+
+  async commit(): Promise<void> {
+    throw new UserError(`--commit needs a container target, not ${this.name}`, '--commit');
   }
 
   async close(): Promise<void> {}

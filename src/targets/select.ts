@@ -12,6 +12,8 @@ export interface TargetOptions {
 }
 
 const SPEC = /^(docker|podman|container):(.+)$/;
+// A container's name or id as Docker and podman allow them.
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const IMAGE_REF = /^([\w.-]+(:\d+)?\/)?[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
 
 // Is this an image reference: [host[:port]/]path[:tag][@digest], path in lowercase?
@@ -36,20 +38,15 @@ export async function openTarget(spec: string | undefined, options: TargetOption
   const what = m[2]!;
   if (options.commit !== undefined && !isImageRef(options.commit)) throw new UserError(`--commit ${options.commit}: not an image name (e.g. localhost/ml-box:1)`, '--commit');
   const { pickEngine } = await import('./engine.js');
-  const { ContainerTarget } = await import('./container.js');
   const containerOptions = { keep: options.keep === true, committed: options.commit !== undefined, ...(options.note ? { note: options.note } : {}) };
   if (kind === 'container') {
     if (options.keep) throw new UserError('--keep applies to a new container (docker:IMAGE, podman:IMAGE); container:NAME is never removed', '--keep');
-    return ContainerTarget.attach(await pickEngine(options.engine, `--target ${spec}`), what, containerOptions);
+    if (!CONTAINER_NAME.test(what)) throw new UserError(`--target ${spec}: "${what}" is not a container name or id`, '--target');
+    const { AttachedContainer } = await import('./attached-container.js');
+    return AttachedContainer.attach(await pickEngine(options.engine, `--target ${spec}`), what, containerOptions);
   }
   if (options.engine !== undefined && options.engine !== kind) throw new UserError(`--engine ${options.engine} contradicts --target ${spec}`, '--engine');
   if (!isImageRef(what)) throw new UserError(`--target ${spec}: "${what}" is not an image name`, '--target');
-  return ContainerTarget.start(kind, what, containerOptions);
-}
-
-// Save the target as an image (--commit); only containers can be.
-export async function commitTarget(target: Target, tag: string): Promise<void> {
-  const { ContainerTarget } = await import('./container.js');
-  if (!(target instanceof ContainerTarget)) throw new UserError(`--commit needs a container target, not ${target.name}`, '--commit');
-  await target.commit(tag);
+  const { NewContainer } = await import('./new-container.js');
+  return NewContainer.start(kind, what, containerOptions);
 }

@@ -32,6 +32,8 @@ export interface Target {
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
   // Copy a file from this machine to a path on the target.
   putFile(localPath: string, targetPath: string): Promise<void>;
+  // Save the target as an image (--commit); only a container can be, others refuse with a UserError.
+  commit(tag: string): Promise<void>;
   // Release the target (remove a container made for this run).
   close(): Promise<void>;
 }

@@ -3,7 +3,8 @@
 // A version-looking token: two or more numeric parts, not starting inside a longer number, with
 // optional PEP 440 pre/post/dev suffixes (each must end the word: `1.1.1f` gives `1.1.1`, `1.0alpine`
 // gives `1.0`) and an optional `+local` label. Letters may come right before it (`go1.21.0`, `V12.4.131`).
-const TOKEN_RE = new RegExp(
+// The pattern of a version-looking token (an exported script finds versions with it too).
+export const TOKEN_RE = new RegExp(
   '(?<![\\d.])\\d+(?:\\.\\d+)+' +
     '(?:[-_.]?(?:alpha|beta|preview|pre|rc|a|b|c)[-_.]?\\d*(?![a-z]))?' +
     '(?:[-_.]?post[-_.]?\\d*(?![a-z]))?' +

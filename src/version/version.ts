@@ -21,7 +21,8 @@ const PRE_LABELS: Record<string, 'a' | 'b' | 'rc'> = {
   preview: 'rc',
 };
 
-const VERSION_RE = new RegExp(
+// The pattern of one version token, anchored (an exported script parses versions with it too).
+export const VERSION_RE = new RegExp(
   '^v?(?<release>\\d+(?:\\.\\d+)*)' +
     '(?:[-_.]?(?<preL>alpha|beta|preview|pre|rc|a|b|c)[-_.]?(?<preN>\\d+)?)?' +
     '(?<post>[-_.]?post[-_.]?(?<postN>\\d+)?)?' +

@@ -170,3 +170,34 @@ describe('downloads', () => {
     }
   });
 });
+
+// A recipe whose steps ran and whose check passes, but whose verify failed, is not done: the next apply verifies again.
+describe('a recipe whose verify failed', () => {
+  it('is not taken for satisfied by the next plan or apply until its verify passes', async () => {
+    const root = tempDir();
+    writeFiles(join(root, 'recipes'), {
+      'tool.yaml': `name: tool\nsummary: s\ncheck:\n  run: cat ${root}/tool\nsteps:\n  - run: echo 1.0 > ${root}/tool\n    creates: ${root}/tool\nverify:\n  - run: test -f ${root}/works\n`,
+    });
+    const env = { RIG_STATE_DIR: join(root, 'state'), RIG_TARGET_STATE: join(root, 'tstate') };
+    const args = ['tool', '--recipes', join(root, 'recipes')];
+    const first = await rig(['apply', ...args], { env });
+    expect(first.code).toBe(1);
+    expect(first.stdout + first.stderr).toContain('verify failed');
+    expect(first.stdout, 'no empty output tail').not.toMatch(/^\s+\| ?$/m);
+
+    const plan = await rig(['plan', ...args], { env });
+    expect(plan.stdout).toMatch(/tool +missing: found 1\.0, but its last run did not finish: its verify failed \(exit 1\): test -f /);
+    const again = await rig(['apply', ...args], { env });
+    expect(again.code, again.stdout).toBe(1);
+    expect(again.stdout + again.stderr).toContain('verify failed');
+
+    writeFiles(root, { works: '' });
+    const fixed = await rig(['apply', ...args, '--json'], { env });
+    expect(fixed.code, fixed.stdout).toBe(0);
+    expect(fixed.stdout).toContain('"type":"recipe-done","id":"tool"');
+    const noop = await rig(['apply', ...args, '--json'], { env });
+    expect(noop.code).toBe(0);
+    expect(noop.stdout).not.toContain('"recipe-start"');
+    expect(JSON.parse(readFileSync(join(root, 'tstate', 'journal.json'), 'utf8'))).not.toHaveProperty('unfinished');
+  });
+});

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
@@ -39,5 +39,29 @@ describe('adjacent apt recipes', () => {
     expect(res.stdout).toContain('apt install pkg-a pkg-b1 pkg-b2 (for a, b)');
     expect(res.stdout).toMatch(/✓ b: installed/);
     expect((await rig(['apply', 'box', '--recipes', join(root, 'recipes'), '--json'], { env })).stdout).not.toContain('"step-start"');
+  });
+
+  it('run exactly the scripts plan --json shows, and export sh holds the same ones', async () => {
+    const root = tempDir();
+    writeFiles(join(root, 'recipes'), {
+      'a.yaml': 'name: a\nsummary: s\nsteps:\n  - apt: [pkg-a]\n',
+      'b.yaml': 'name: b\nsummary: s\nsteps:\n  - apt: [pkg-b]\n',
+      'c.yaml': `name: c\nsummary: s\nrequires: [a, b]\ncheck:\n  run: cat ${root}/c-done\n  wants: ">=1.2"\nsteps:\n  - run: echo 1.4 > ${root}/c-done\n    creates: ${root}/c-done\n`,
+    });
+    const env = { ...fakeApt(root), RIG_STATE_DIR: join(root, 'state'), RIG_TARGET_STATE: join(root, 'tstate') };
+    const args = ['c', '--recipes', join(root, 'recipes')];
+    const plan = JSON.parse((await rig(['plan', ...args, '--json'], { env })).stdout) as { program: { steps: { script: string }[] }[] };
+    const planned = plan.program.flatMap((u) => u.steps.map((s) => s.script));
+    expect(planned).toHaveLength(2);
+    const res = await rig(['apply', ...args], { env });
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const runs = join(root, 'state', 'runs');
+    const [run] = readdirSync(runs);
+    const logs = readdirSync(join(runs, run!)).sort().map((f) => readFileSync(join(runs, run!, f), 'utf8'));
+    const ran = logs.map((log) => /# command:\n([\s\S]*?)\n# output:/.exec(log)![1]);
+    expect(ran).toEqual(planned);
+    const sh = (await rig(['export', 'sh', ...args], { env })).stdout;
+    for (const script of planned) expect(sh).toContain(script);
+    expect(sh).toContain(`cat ${root}/c-done`);
   });
 });

@@ -16,10 +16,17 @@ interface JsonRecipe {
   verify: { script: string; expect: string | null }[];
 }
 
+// One unit of the program apply runs: a recipe's steps, or one apt-get shared by adjacent apt-only recipes.
+interface JsonUnit {
+  recipes: string[];
+  steps: (JsonStep & { recipe: string; index: number })[];
+}
+
 // The JSON plan, as `rig plan --json` prints it.
 export interface JsonPlan {
   mirror: string | null;
   recipes: JsonRecipe[];
+  program: JsonUnit[];
 }
 
 // pip's guard embeds one fixed Python program (tested with the pip step); the plan files name it instead of repeating it.
@@ -33,10 +40,13 @@ function fetchLine(fetch: NonNullable<JsonStep['fetch']>): string {
 // A plan as reviewable text: per recipe its status and notes, then each step's guard, fetch and script, then check and verify.
 export function planText(plan: JsonPlan): string {
   const out: string[] = [];
+  const units = new Map(plan.program.map((u) => [u.recipes[0]!, u]));
+  const joinedWith = new Map(plan.program.flatMap((u) => u.recipes.slice(1).map((id) => [id, u.recipes[0]!] as const)));
   for (const r of plan.recipes) {
     out.push(`== ${r.id}: ${r.status.state}${r.status.state === 'unchecked' || r.status.state === 'stack' ? '' : ` (${r.status.detail})`}`);
     for (const n of r.notes) out.push(`note: ${n}`);
-    for (const s of r.steps) {
+    if (joinedWith.has(r.id)) out.push(`-- (its packages install with ${joinedWith.get(r.id)}'s apt-get)`);
+    for (const s of units.get(r.id)?.steps ?? []) {
       out.push(`-- ${s.kind}: ${s.title}`);
       if (s.guard) out.push(`skip if: ${s.guard.replace(PIP_CHECK, "-c '<the pip step's requirement check>' ")}`);
       if (s.fetch) out.push(fetchLine(s.fetch));

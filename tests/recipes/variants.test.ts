@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/facts/types.js';
+import { judgeCheck } from '../../src/run/status.js';
 import { makeFacts } from '../helpers/facts.js';
 import { factsFile } from './boxes.js';
 import { planBuiltin, planned } from './plan-of.js';
@@ -182,6 +183,13 @@ describe('cuda-toolkit installs without a driver, and by default picks a toolkit
     );
   });
 
+  it('says which toolkit its check found, and where, when it is another than the one wanted', () => {
+    const nvcc = (release: string) => readFileSync(new URL(`../fixtures/nvcc/${release}.txt`, import.meta.url), 'utf8');
+    const check = cuda(gpu('580.95.05', '9.0')).check!;
+    expect(judgeCheck(check, 0, `nvcc at /usr/local/cuda-12.9/bin/nvcc\n${nvcc('12.9.2')}`).detail).toBe('found 12.9 at /usr/local/cuda-12.9, wants 13.4');
+    expect(judgeCheck(check, 0, `nvcc at /usr/local/cuda-13.4/bin/nvcc\n${nvcc('13.4.1')}`)).toMatchObject({ state: 'satisfied', at: '/usr/local/cuda-13.4' });
+  });
+
   it('installs on a machine without a GPU (a build box)', () => {
     expect(cuda(cpu()).blocked).toBeUndefined();
   });
@@ -189,7 +197,26 @@ describe('cuda-toolkit installs without a driver, and by default picks a toolkit
   it('method network only for releases the distro\'s NVIDIA repository carries', () => {
     const focal = makeFacts({ os: { id: 'ubuntu', version: '20.04', codename: 'focal', like: 'debian', name: 'Ubuntu 20.04' }, gpu: { count: 1, names: 'NVIDIA A10', driver: '580.95.05', compute: '8.6' } });
     const r = cuda(focal, ['cuda-toolkit.method=network', 'cuda-toolkit.version=13.0.2']);
-    expect(r.blocked).toMatch(/^CUDA 13\.0\.2 is not in NVIDIA's ubuntu2004 repository; use method runfile, or a release it has: 12\./);
+    expect(r.blocked).toBe(
+      "CUDA 13.0.2 is not in NVIDIA's ubuntu2004 repository: it has 11.8.0 to 12.9.2, and version auto picks 12.9.2, the newest release whose programs driver 580.95.05 runs and that builds for sm_86; or use method runfile, which has 13.0.2",
+    );
     expect(cuda(focal, ['cuda-toolkit.method=network']).check!.script).toMatch(/cuda-12\.\d\/bin\/nvcc/);
+  });
+
+  it('method network where data/distros.yaml names no NVIDIA repository: blocked, naming the runfile\'s pick', () => {
+    const trixie = makeFacts({ os: { id: 'debian', version: '13', codename: 'trixie', like: '', name: 'Debian GNU/Linux 13 (trixie)' } });
+    expect(cuda(trixie, ['cuda-toolkit.method=network']).blocked).toBe('data/distros.yaml names no NVIDIA repository for trixie; use method runfile, where version auto picks 13.4.1, the newest');
+    expect(cuda(trixie, ['cuda-toolkit.method=network', 'cuda-toolkit.version=12.4.1']).blocked).toBe('data/distros.yaml names no NVIDIA repository for trixie; use method runfile, which has CUDA 12.4.1');
+  });
+});
+
+describe('gcc names the versions the release\'s archive has', () => {
+  const gcc = (codename: string, version: string) =>
+    planned(planBuiltin(['gcc'], makeFacts({ os: { id: 'debian', version: '12', codename, like: '', name: codename } }), { sets: [`gcc.version=${version}`] }), 'gcc').blocked;
+
+  it('lists them when the one asked for is not there, and says so when the release is not in data/distros.yaml', () => {
+    expect(gcc('bookworm', '99')).toBe('gcc-99 is not in the bookworm archive; bookworm has 11, 12; choose one with --set gcc.version=N');
+    expect(gcc('bookworm', '12')).toBeUndefined();
+    expect(gcc('plucky', '12')).toBe('data/distros.yaml does not say which gcc-N packages the plucky archive has (its gcc table lists them by release)');
   });
 });

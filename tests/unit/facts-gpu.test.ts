@@ -12,8 +12,11 @@ function factsOn(box: string) {
     encoding: 'utf8',
     env: { PATH: `${NVIDIA_SMI}:/usr/bin:/bin`, NVIDIA_SMI_BOX: `${NVIDIA_SMI}${box}`, HOME: '/nonexistent', LC_ALL: 'C' },
   });
-  return parseFacts(output).gpu;
+  return parseFacts(output, 'test').gpu;
 }
+
+// The lines the facts script prints on every box, for outputs written out by hand.
+const BASE = 'os.id=ubuntu\nos.version=22.04\nos.codename=jammy\nos.like=debian\nos.name=Ubuntu 22.04\narch=x86_64\ndebArch=amd64\ncpus=8\nmemoryMb=1024\nuser=u\nhome=/home/u\nroot=false\nsudo=false\ncontainer=false\npython3=\nenvDir=/e\nstateDir=/s\n';
 
 describe('the GPU facts, gathered by the facts script from nvidia-smi', () => {
   it('reads the compute capability where the driver reports it', () => {
@@ -26,8 +29,8 @@ describe('the GPU facts, gathered by the facts script from nvidia-smi', () => {
   });
 
   it('the lowest capability of the box\'s GPUs governs', () => {
-    const gpu = parseFacts('gpu=NVIDIA A100-SXM4-80GB, 550.54.15, 8.0\ngpu=Tesla P40, 550.54.15, 6.1\n').gpu;
+    const gpu = parseFacts(`${BASE}gpu=NVIDIA A100-SXM4-80GB, 550.54.15, 8.0\ngpu=Tesla P40, 550.54.15, 6.1\n`, 'test').gpu;
     expect(gpu).toEqual({ count: 2, names: 'NVIDIA A100-SXM4-80GB; Tesla P40', driver: '550.54.15', compute: '6.1' });
-    expect(parseFacts('gpu=Some Future GPU, 600.1\n').gpu.compute).toBe('');
+    expect(parseFacts(`${BASE}gpu=Some Future GPU, 600.1\n`, 'test').gpu.compute).toBe('');
   });
 });

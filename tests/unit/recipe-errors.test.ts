@@ -33,6 +33,8 @@ describe('recipe errors name file:line:col and the key path', () => {
     ['name differs from file', 'name: other\nsummary: s\n', 'r.yaml:1:7: name: "other" must match the file name "r"'],
     ['download without sha256', `${ok}steps:\n  - download: https://example.org/x.tgz\n    to: /opt/x.tgz\n`, 'r.yaml:4:5: steps[0]: a download needs sha256'],
     ['relative path', `${ok}steps:\n  - file: etc/x\n    content: hi\n`, 'r.yaml:4:11: steps[0].file: "etc/x" must be an absolute path'],
+    ['a service without a run check', `${ok}check: { dpkg: postgresql }\nservice: postgresql\n`, 'r.yaml:4:10: service: needs a check with run'],
+    ['a service name that is not one', `${ok}check: { run: x }\nservice: "pg; rm -rf /"\n`, 'r.yaml:4:10: service: a service name is letters, digits'],
     ['alias bomb', 'a: &a [x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c]\n', 'r.yaml:1:1: YAML: '],
   ];
   for (const [what, text, expected] of cases) {
@@ -55,6 +57,11 @@ describe('recipe errors name file:line:col and the key path', () => {
     ]);
     expect(r.steps.map((s) => s.kind)).toEqual(['apt', 'run']);
     expect(r.warnings).toEqual([]);
+  });
+
+  it('reads the state of the service a recipe starts after its own check', () => {
+    const r = parseRecipe(`${ok}check: { run: psql --version }\nservice: postgresql\n`, 'r.yaml');
+    expect(r.check!.run).toMatch(/^\(psql --version\) \|\| exit\n.*service postgresql status .*echo 'service postgresql: running'/);
   });
 
   it('warns about a run step without a guard', () => {

@@ -12,6 +12,9 @@ const REFUSED: [string, string | undefined, Parameters<typeof openTarget>[1], Re
   ['--engine on this machine', undefined, { engine: 'podman' }, /--engine needs a container target/, '--engine'],
   ['--commit with a bad tag', 'podman:debian', { commit: 'Box:1' }, /--commit Box:1: not an image name/, '--commit'],
   ['--keep on an existing container', 'container:box', { keep: true }, /--keep applies to a new container/, '--keep'],
+  // podman would read a name that starts with a dash as a flag (`--latest`: the newest container).
+  ['a container name that is a flag', 'container:--latest', {}, /"--latest" is not a container name or id/, '--target'],
+  ['a container name with a space', 'container:a b', {}, /"a b" is not a container name or id/, '--target'],
   ['an unknown engine', 'container:box', { engine: 'rkt' }, /--engine rkt: expected docker or podman/, '--engine'],
   ['an engine that contradicts the target', 'docker:debian', { engine: 'podman' }, /--engine podman contradicts --target docker:debian/, '--engine'],
 ];
@@ -27,6 +30,12 @@ describe('openTarget', () => {
   it('opens this machine by default', async () => {
     const target = await openTarget(undefined);
     expect(target.name).toBe('local');
+    await target.close();
+  });
+
+  it('this machine refuses to be committed as an image, through the same interface as a container', async () => {
+    const target = await openTarget(undefined);
+    await expect(target.commit('localhost/x')).rejects.toThrow('--commit needs a container target, not local');
     await target.close();
   });
 });

@@ -14,7 +14,6 @@ import { redecide } from '../../run/redecide.js';
 import { LockHeld, TargetLock } from '../../run/lock.js';
 import { shjoin } from '../../shell/quote.js';
 import { claimSignals } from '../../targets/cleanup.js';
-import { commitTarget } from '../../targets/select.js';
 import { one } from '../args.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
@@ -51,6 +50,7 @@ async function takeLock(path: string, wait: boolean): Promise<TargetLock> {
     return await TargetLock.acquire(path, wait, {
       onWait: (h) => process.stderr.write(`rig: waiting for another rig (pid ${h.pid}) applying to this target to finish…\n`),
       onTakeover: (h) => process.stderr.write(`rig: taking over the lock of rig pid ${h.pid}, which is gone${h.stoppedGroup ? `; stopped the step it left running (process group ${h.stoppedGroup})` : ''}\n`),
+      onUnreadable: (file, why) => process.stderr.write(`rig: ${file}: not a lock file this rig writes (${why}); taking it over as stale\n`),
     });
   } catch (err) {
     if (err instanceof LockHeld) throw new ExitError(reportLocked(err));
@@ -108,7 +108,7 @@ ${PLAN_FLAGS_HELP}`,
       const redactor = new Redactor(Object.values(secrets));
       const command = redactor.redact(shjoin(process.argv.slice(2)));
       const work = plan.recipes.some((r) => needsWork(statuses.get(r.id)!));
-      const journal = Journal.start(journalPath, target.name, command, work ? await readJournal(target, journalPath) : undefined);
+      const journal = Journal.start(journalPath, target.name, command, work ? await readJournal(target, journalPath, (line) => process.stderr.write(`rig: ${line}\n`)) : undefined);
       emit({ type: 'run-start', target: target.name, machine: describeFacts(plan.facts), recipes: plan.recipes.map((r) => ({ id: r.id, status: statuses.get(r.id)!, steps: r.steps.length })), logDir });
       const held = lock;
       const runner = new Runner(plan, target, {
@@ -128,7 +128,7 @@ ${PLAN_FLAGS_HELP}`,
       });
       await reporter.close();
       const commitTag = one(args.values.commit);
-      if (result.ok && commitTag) await commitTarget(target, commitTag);
+      if (result.ok && commitTag) await target.commit(commitTag);
       if (interrupted) return 128 + (constants.signals[interrupted as NodeJS.Signals] ?? 2);
       return result.ok ? EXIT.OK : EXIT.FAILED;
     } finally {

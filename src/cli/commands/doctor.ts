@@ -62,7 +62,8 @@ export const command: Command = {
   usage: `Usage: rig doctor [--json] [--target TARGET] [--mirror NAME] [--recipes DIR]
 
 Show every recipe (stacks aside) with its default params: satisfied, missing, wrong
-version (found vs wanted), skipped or blocked here, and why. All checks run read-only in
+version (what was found, and where when its check says, vs what is wanted), the state of
+the service it starts, skipped or blocked here, and why. All checks run read-only in
 one batch on the target. A recipe that cannot be planned with its default params (one that
 needs a param, say) is listed with the reason.`,
   flags: { ...RECIPE_FLAGS, json: { type: 'boolean' }, target: { type: 'string' }, mirror: { type: 'string' } },

@@ -20,7 +20,7 @@ already done are not repeated.`,
     const target = await openTarget(one(args.values.target));
     try {
       const facts = await gatherFacts(target);
-      const journal = await readJournal(target, `${facts.stateDir}/journal.json`);
+      const journal = await readJournal(target, `${facts.stateDir}/journal.json`, (line) => process.stderr.write(`rig: ${line}\n`));
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(journal ?? null, null, 2)}\n`);
         return 0;
