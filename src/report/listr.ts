@@ -83,7 +83,7 @@ export class ListrReporter implements Reporter {
           }),
       };
     });
-    const list = new Listr(tasks, { concurrent: false, exitOnError: true, rendererOptions: { showErrorMessage: true, collapseErrors: false } });
+    const list = new Listr(tasks, { concurrent: false, exitOnError: true, registerSignalListeners: false, rendererOptions: { showErrorMessage: true, collapseErrors: false } });
     this.running = list.run().catch(() => undefined);
   }
 

@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { nvidiaMirror, runfileOf, serveNvidia } from './cuda-nvidia.js';
 import { nvccOutput } from './cuda-runfile.js';
-import { gpuBoxes } from './gpu-box.js';
-import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
+import { eventsOf, expectNoop, expectOk, labSkipReason, standInLab } from './lab.js';
+import { podman, podmanOk, UBUNTU_IMAGES } from './podman.js';
 
 // `rig apply cuda-toolkit` (the runfile method) in real Ubuntu containers, from a stand-in developer.download.nvidia.com
 // on loopback (tests/e2e/cuda-nvidia.ts, reached through a --mirror profile's rewrite) serving stand-in runfiles
@@ -17,15 +14,7 @@ import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UB
 // Each case is proved by what is left on the box: the toolkit directory of the release rig's planner picks for that
 // box's recorded facts, the /usr/local/cuda link, and nvcc -V, as the recorded release prints it, in a login shell.
 
-// Why this suite cannot run here (undefined when it can); in CI it must run.
-function whyNot(): string | undefined {
-  if (podmanSkip) return podmanSkip;
-  const missing = [UBUNTU_IMAGES.jammy, UBUNTU_IMAGES.noble].filter((image) => spawnSync('podman', ['image', 'exists', image], { env: { ...process.env, CONTAINERS_CONF } }).status !== 0);
-  return missing.length ? `podman has no image ${missing.join(', ')}: run scripts/test-image.sh as root` : undefined;
-}
-const skipReason = whyNot();
-if (skipReason && process.env.CI) throw new Error(`the cuda-toolkit container suite is required in CI, and cannot run: ${skipReason}`);
-if (skipReason) console.warn(`cuda-toolkit container suite skipped: ${skipReason}`);
+const skipReason = labSkipReason('cuda-toolkit container suite', [UBUNTU_IMAGES.jammy, UBUNTU_IMAGES.noble]);
 
 interface Case {
   title: string;
@@ -46,8 +35,6 @@ const CASES: Case[] = [
 const FACTS = fileURLToPath(new URL('../fixtures/facts/', import.meta.url));
 const RELEASES = [...new Set(CASES.map((c) => c.release))];
 const majmin = (release: string) => release.split('.').slice(0, 2).join('.');
-const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
-const kept = (stderr: string) => /kept container (rig-[0-9a-f]+)/.exec(stderr)?.[1];
 const sh = (container: string, script: string) => podman(['exec', container, 'bash', '-c', script]);
 
 // The release `rig plan` picks for a recorded box: the one its download step fetches.
@@ -59,38 +46,18 @@ async function plannedRelease(c: Case): Promise<string | undefined> {
 }
 
 describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a stand-in developer.download.nvidia.com', () => {
-  const run = randomBytes(4).toString('hex');
-  let dir: string;
-  let mirror: string;
+  const lab = standInLab('cuda-toolkit', (www) => serveNvidia(www, RELEASES), nvidiaMirror);
   let tampered: string;
   let unlisted: string;
-  let server: Awaited<ReturnType<typeof serveNvidia>>;
-  let boxes: ReturnType<typeof gpuBoxes>;
-  const containers: string[] = [];
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rig-cuda-toolkit-'));
-    boxes = gpuBoxes(dir, run);
-    server = await serveNvidia(join(dir, 'www'), RELEASES);
-    mirror = join(dir, 'nvidia.yaml');
-    writeFileSync(mirror, nvidiaMirror(server.url));
-    tampered = join(dir, 'tampered.yaml');
-    writeFileSync(tampered, nvidiaMirror(server.url, 'tampered'));
-    unlisted = join(dir, 'unlisted.yaml');
-    writeFileSync(unlisted, nvidiaMirror(server.url, 'unlisted'));
-  });
-
-  afterAll(async () => {
-    for (const c of containers) await podman(['rm', '-f', '-t', '0', c]);
-    for (const i of boxes?.images ?? []) await podman(['rmi', '-f', i]);
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    tampered = lab.write('tampered.yaml', nvidiaMirror(lab.server.url, 'tampered'));
+    unlisted = lab.write('unlisted.yaml', nvidiaMirror(lab.server.url, 'unlisted'));
   });
 
   // rig apply cuda-toolkit with a state directory of its own (so each case fetches its runfile itself).
-  function apply(args: string[], profile = mirror) {
-    const state = mkdtempSync(join(dir, 'state-'));
-    return rig(['apply', 'cuda-toolkit', ...args, '--mirror', profile, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+  function apply(args: string[], mirror = lab.mirror) {
+    return lab.apply(['cuda-toolkit', ...args], { mirror, state: mkdtempSync(join(lab.dir, 'state-')) });
   }
 
   // The CUDA directories under /usr/local of a container, and where /usr/local/cuda points.
@@ -107,14 +74,13 @@ describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a
 
       it(`installs CUDA ${majmin(c.release)}, the release rig plans for the recorded box, nvcc on a login shell's PATH`, async () => {
         expect(await plannedRelease(c), `rig plan --facts tests/fixtures/facts/${c.facts}`).toBe(c.release);
-        const res = await apply(['--target', `podman:${await boxes.imageOf(c.image, c.answers)}`, '--keep', ...sets]);
-        name = kept(res.stderr);
-        if (name) containers.push(name);
-        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        const res = await apply(['--target', `podman:${await lab.boxes.imageOf(c.image, c.answers)}`, '--keep', ...sets]);
+        name = lab.keep(res);
+        expectOk(res);
         expect(name, res.stderr).toBeDefined();
         // The runfile and the release's md5sum.txt came from the stand-in, through the mirror's rewrite.
-        expect(server.hits).toContain(`/nvidia/compute/cuda/${c.release}/docs/sidebar/md5sum.txt`);
-        expect(server.hits).toContain(`/nvidia/compute/cuda/${c.release}/local_installers/${runfileOf(c.release)}`);
+        expect(lab.server.hits).toContain(`/nvidia/compute/cuda/${c.release}/docs/sidebar/md5sum.txt`);
+        expect(lab.server.hits).toContain(`/nvidia/compute/cuda/${c.release}/local_installers/${runfileOf(c.release)}`);
 
         const home = `/usr/local/cuda-${majmin(c.release)}`;
         expect(await toolkits(name!)).toEqual({ dirs: [home], link: home });
@@ -132,10 +98,7 @@ describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a
 
       it('a second apply in that container runs nothing', async () => {
         expect(name).toBeDefined();
-        const res = await apply(['--target', `container:${name}`, ...sets]);
-        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-        expect(ofType(res.stdout, 'step-start')).toEqual([]);
-        expect(ofType(res.stdout, 'run-done')[0]).toMatchObject({ ok: true, ran: 0, installed: [] });
+        expectNoop(await apply(['--target', `container:${name}`, ...sets]));
       }, 180_000);
     });
   }
@@ -144,13 +107,12 @@ describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a
     const release = '13.4.1';
     const runfile = runfileOf(release);
     const res = await apply(['--target', `podman:${UBUNTU_IMAGES.jammy}`, '--keep'], tampered);
-    const name = kept(res.stderr);
-    if (name) containers.push(name);
+    const name = lab.keep(res);
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(1);
-    expect(server.hits).toContain(`/tampered/compute/cuda/${release}/docs/sidebar/md5sum.txt`);
-    const fail = ofType(res.stdout, 'step-fail')[0];
+    expect(lab.server.hits).toContain(`/tampered/compute/cuda/${release}/docs/sidebar/md5sum.txt`);
+    const fail = eventsOf(res.stdout, 'step-fail')[0];
     expect(fail).toMatchObject({ id: 'cuda-toolkit' });
-    expect(JSON.stringify(fail)).toMatch(new RegExp(`md5 mismatch: got ${server.digests.get(release)}, wanted [0-9a-f]{32}`));
+    expect(JSON.stringify(fail)).toMatch(new RegExp(`md5 mismatch: got ${lab.server.digests.get(release)}, wanted [0-9a-f]{32}`));
     const nothingLeft = async () => {
       expect(await toolkits(name!)).toEqual({ dirs: [], link: '' });
       expect((await sh(name!, 'ls /var/tmp/rig/ /var/tmp/rig-* 2>/dev/null | grep -c cuda_ || true')).out.trim()).toBe('0');
@@ -159,11 +121,10 @@ describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a
     // md5sum.txt lists the release's other installers but not this runfile: no digest to check it by.
     const missing = await apply(['--target', `container:${name}`], unlisted);
     expect(missing.code, `${missing.stdout}\n${missing.stderr}`).toBe(1);
-    expect(JSON.stringify(ofType(missing.stdout, 'step-fail')[0])).toContain(`no md5 listed for ${runfile}`);
-    expect(server.hits).not.toContain(`/unlisted/compute/cuda/${release}/local_installers/${runfile}`);
+    expect(JSON.stringify(eventsOf(missing.stdout, 'step-fail')[0])).toContain(`no md5 listed for ${runfile}`);
+    expect(lab.server.hits).not.toContain(`/unlisted/compute/cuda/${release}/local_installers/${runfile}`);
     await nothingLeft();
-    const again = await apply(['--target', `container:${name}`]);
-    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expectOk(await apply(['--target', `container:${name}`]));
     expect(await toolkits(name!)).toEqual({ dirs: [`/usr/local/cuda-${majmin(release)}`], link: `/usr/local/cuda-${majmin(release)}` });
   }, 600_000);
 });

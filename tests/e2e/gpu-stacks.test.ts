@@ -1,12 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rig } from '../helpers/rig.js';
-import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
-import { gpuBoxes } from './gpu-box.js';
+import { describe, expect, it } from 'vitest';
+import { podmanOk, UBUNTU_IMAGES } from './podman.js';
+import { eventsOf, expectNoop, expectOk, labSkipReason, standInLab } from './lab.js';
 import { mirrorProfile, serveIndexes } from './wheels.js';
 
 // `rig apply pytorch` with real pip in real Ubuntu containers, against stand-in PyPI / download.pytorch.org indexes on
@@ -19,14 +13,7 @@ import { mirrorProfile, serveIndexes } from './wheels.js';
 const TORCH = '2.11.0';
 const VENV = '/root/.venvs/ml';
 
-// Why this suite cannot run here (undefined when it can); in CI it must run.
-function whyNot(): string | undefined {
-  if (podmanSkip) return podmanSkip;
-  const missing = Object.values(UBUNTU_IMAGES).filter((image) => spawnSync('podman', ['image', 'exists', image], { env: { ...process.env, CONTAINERS_CONF } }).status !== 0);
-  return missing.length ? `podman has no image ${missing.join(', ')}: run scripts/test-image.sh as root` : undefined;
-}
-const skipReason = whyNot();
-if (skipReason && process.env.CI) throw new Error(`the GPU stack suite is required in CI, and cannot run: ${skipReason}`);
+const skipReason = labSkipReason('GPU stack suite', Object.values(UBUNTU_IMAGES));
 
 interface Box {
   title: string;
@@ -47,39 +34,13 @@ const BOXES: Box[] = [
   { title: 'Ubuntu 24.04, NVIDIA H200 (sm_90) on driver 580: the cu130 build', image: UBUNTU_IMAGES.noble, python: '3.12', answers: 'driver-580-h200.txt', cuda: /^13\.0$/, gpu: true },
 ];
 
-const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
-const runDone = (stdout: string) => ofType(stdout, 'run-done')[0];
-
 describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-in PyTorch indexes', () => {
-  const run = randomBytes(4).toString('hex');
-  let dir: string;
-  let state: string;
-  let mirror: string;
-  let server: Awaited<ReturnType<typeof serveIndexes>>;
-  let boxes: ReturnType<typeof gpuBoxes>;
-  const containers: string[] = [];
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rig-gpu-stacks-'));
-    boxes = gpuBoxes(join(dir, 'boxes'), run);
-    state = join(dir, 'state');
-    mkdirSync(state);
-    server = await serveIndexes(join(dir, 'www'));
-    mirror = join(dir, 'loopback.yaml');
-    writeFileSync(mirror, mirrorProfile(server.url));
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of containers) await podman(['rm', '-f', '-t', '0', c]);
-    for (const i of boxes?.images ?? []) await podman(['rmi', '-f', i]);
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const lab = standInLab('gpu-stacks', serveIndexes, mirrorProfile);
 
   // The box's image: the Ubuntu image with the stand-in nvidia-smi and that box's answers (made once per run).
-  const imageOf = (box: Box) => boxes.imageOf(box.image, box.answers);
+  const imageOf = (box: Box) => lab.boxes.imageOf(box.image, box.answers);
 
-  const apply = (args: string[]) => rig(['apply', 'pytorch', '--set', `pytorch.version=${TORCH}`, ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+  const apply = (args: string[]) => lab.apply(['pytorch', '--set', `pytorch.version=${TORCH}`, ...args]);
 
   for (const box of BOXES) {
     describe(box.title, () => {
@@ -88,9 +49,8 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
       it('installs, its check and verify pass; pip check is clean; torch is the right build', async () => {
         const image = await imageOf(box);
         const res = await apply(['--target', `podman:${image}`, '--keep']);
-        kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
-        if (kept) containers.push(kept);
-        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        kept = lab.keep(res);
+        expectOk(res);
         expect(kept, res.stderr).toBeDefined();
         const probe = [
           'import json, subprocess, sys, torch, torchvision, torchaudio',
@@ -110,10 +70,7 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
 
       it('a second apply in that container runs nothing: every recipe satisfied', async () => {
         expect(kept).toBeDefined();
-        const res = await apply(['--target', `container:${kept}`]);
-        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-        expect(ofType(res.stdout, 'step-start')).toEqual([]);
-        expect(runDone(res.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
+        expectNoop(await apply(['--target', `container:${kept}`]));
       }, 180_000);
     });
   }
@@ -121,7 +78,7 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
   // Several frameworks in one box: each pip step keeps what the other recipes of its venv installed (VENV/.rig-constraints).
   const PINS = ['pytorch.version=2.11.0', 'paddle.version=3.0.0', 'faiss.version=1.12.0', 'transformers.version=4.57.1'];
   const pinsOf = (recipes: string[]) => PINS.filter((p) => recipes.includes(p.split('.')[0]!)).flatMap((p) => ['--set', p]);
-  const applyMany = (recipes: string[], args: string[]) => rig(['apply', ...recipes, ...pinsOf(recipes), ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+  const applyMany = (recipes: string[], args: string[]) => lab.apply([...recipes, ...pinsOf(recipes), ...args]);
   // pip check of a venv in a container, and whether each distribution is installed there.
   async function venvOf(container: string, venv: string, dists: string[]): Promise<{ check: number; out: string; have: boolean[] }> {
     const probe = [
@@ -136,22 +93,18 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
   it('no GPU: torch, Paddle, faiss and transformers in one venv; pip check clean; a second apply runs nothing', async () => {
     const stack = ['pytorch', 'paddle', 'faiss', 'transformers'];
     const res = await applyMany(stack, ['--target', `podman:${await imageOf(BOXES[0]!)}`, '--keep']);
-    const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
-    if (name) containers.push(name);
-    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    const name = lab.keep(res);
+    expectOk(res);
     const venv = await venvOf(name!, VENV, ['torch', 'paddlepaddle', 'faiss-cpu', 'transformers']);
     expect(venv.check, venv.out).toBe(0);
     expect(venv.have).toEqual([true, true, true, true]);
-    const again = await applyMany(stack, ['--target', `container:${name}`]);
-    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
-    expect(runDone(again.stdout)).toMatchObject({ ok: true, ran: 0, installed: [] });
+    expectNoop(await applyMany(stack, ['--target', `container:${name}`]));
   }, 900_000);
 
   it('A10 on 535: GPU torch, faiss and transformers in one venv and GPU Paddle in its own; Paddle into torch\'s venv is refused, torch intact', async () => {
     const res = await applyMany(['pytorch', 'faiss', 'transformers', 'paddle'], ['--set', 'paddle.venv=/root/.venvs/paddle', '--target', `podman:${await imageOf(BOXES[1]!)}`, '--keep']);
-    const name = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
-    if (name) containers.push(name);
-    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    const name = lab.keep(res);
+    expectOk(res);
     const ml = await venvOf(name!, VENV, ['torch', 'faiss-gpu-cu12', 'transformers']);
     expect(ml.check, ml.out).toBe(0);
     expect(ml.have).toEqual([true, true, true]);
@@ -161,7 +114,7 @@ describe.skipIf(skipReason)('rig apply pytorch in Ubuntu containers, from stand-
     // torch's cu128 build pins nvidia-*-cu12 12.8 libraries and Paddle's cu126 build 12.6 ones: they cannot share a venv.
     const mixed = await applyMany(['paddle'], ['--target', `container:${name}`]);
     expect(mixed.code).toBe(1);
-    const fail = ofType(mixed.stdout, 'step-fail')[0]!;
+    const fail = eventsOf(mixed.stdout, 'step-fail')[0]!;
     expect(fail).toMatchObject({ id: 'paddle' });
     expect((fail.tail as string[]).join('\n')).toMatch(/ResolutionImpossible|conflict/i);
     expect((fail.hints as string[]).join('\n')).toContain('install it into a venv of its own');

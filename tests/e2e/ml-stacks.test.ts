@@ -1,13 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rig } from '../helpers/rig.js';
-import { CONTAINERS_CONF, events, podman, podmanOk, skipReason as podmanSkip, UBUNTU_IMAGES } from './podman.js';
+import { podmanOk, UBUNTU_IMAGES } from './podman.js';
 import { serveNvidia } from './cuda-nvidia.js';
-import { gpuBoxes } from './gpu-box.js';
+import { expectNoop, expectOk, labSkipReason, standInLab } from './lab.js';
 import { mirrorProfile, serveIndexes } from './wheels.js';
 
 // `rig apply ml-cpu` (toolchain, venv, CPU PyTorch, transformers, Jupyter, graphviz, matplotlib with Chinese fonts) with
@@ -21,14 +16,7 @@ import { mirrorProfile, serveIndexes } from './wheels.js';
 const VENV = '/root/.venvs/ml';
 const PINS = ['--set', 'pytorch.version=2.11.0', '--set', 'transformers.version=4.57.1'];
 
-// Why this suite cannot run here (undefined when it can); in CI it must run.
-function whyNot(): string | undefined {
-  if (podmanSkip) return podmanSkip;
-  const missing = [UBUNTU_IMAGES.jammy, UBUNTU_IMAGES.noble].filter((image) => spawnSync('podman', ['image', 'exists', image], { env: { ...process.env, CONTAINERS_CONF } }).status !== 0);
-  return missing.length ? `podman has no image ${missing.join(', ')}: run scripts/test-image.sh as root` : undefined;
-}
-const skipReason = whyNot();
-if (skipReason && process.env.CI) throw new Error(`the ML stack suite is required in CI, and cannot run: ${skipReason}`);
+const skipReason = labSkipReason('ML stack suite', [UBUNTU_IMAGES.jammy, UBUNTU_IMAGES.noble]);
 
 // Each box: its image, its Python, and the IPython pip picks there (IPython 9 needs Python 3.11).
 const BOXES = [
@@ -48,31 +36,10 @@ const PROBE = [
   `print(json.dumps({"python": "%d.%d" % sys.version_info[:2], "check": chk.returncode, "checkOut": chk.stdout + chk.stderr, "have": have, "cuda": torch.version.cuda, "jupyter": run("${VENV}/bin/jupyter", "--version").stdout, "fonts": "WenQuanYi Zen Hei" in cache}))`,
 ].join('\n');
 
-const ofType = (stdout: string, type: string) => events(stdout).filter((e) => e.type === type);
-
 describe.skipIf(skipReason)('rig apply ml-cpu and ml-gpu in Ubuntu containers, from stand-in indexes', () => {
-  let dir: string;
-  let state: string;
-  let mirror: string;
-  let server: Awaited<ReturnType<typeof serveIndexes>>;
-  const containers: string[] = [];
+  const lab = standInLab('ml-stacks', serveIndexes, mirrorProfile);
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rig-ml-stacks-'));
-    state = join(dir, 'state');
-    mkdirSync(state);
-    server = await serveIndexes(join(dir, 'www'));
-    mirror = join(dir, 'loopback.yaml');
-    writeFileSync(mirror, mirrorProfile(server.url));
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of containers) await podman(['rm', '-f', '-t', '0', c]);
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const apply = (args: string[]) => rig(['apply', 'ml-cpu', ...PINS, ...args, '--mirror', mirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+  const apply = (args: string[]) => lab.apply(['ml-cpu', ...PINS, ...args]);
 
   for (const box of BOXES) {
     describe(box.title, () => {
@@ -80,9 +47,8 @@ describe.skipIf(skipReason)('rig apply ml-cpu and ml-gpu in Ubuntu containers, f
 
       it('installs; every check and verify passes; pip check is clean; the cpu torch build; jupyter --version lists notebook', async () => {
         const res = await apply(['--target', `podman:${box.image}`, '--keep']);
-        kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
-        if (kept) containers.push(kept);
-        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        kept = lab.keep(res);
+        expectOk(res);
         expect(kept, res.stderr).toBeDefined();
         const out = JSON.parse(await podmanOk(['exec', kept!, `${VENV}/bin/python`, '-c', PROBE])) as Probe;
         expect(out.python).toBe(box.python);
@@ -99,10 +65,7 @@ describe.skipIf(skipReason)('rig apply ml-cpu and ml-gpu in Ubuntu containers, f
 
       it('a second apply in that container runs nothing: every recipe satisfied', async () => {
         expect(kept).toBeDefined();
-        const res = await apply(['--target', `container:${kept}`]);
-        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-        expect(ofType(res.stdout, 'step-start')).toEqual([]);
-        expect(ofType(res.stdout, 'run-done')[0]).toMatchObject({ ok: true, ran: 0, installed: [] });
+        expectNoop(await apply(['--target', `container:${kept}`]));
       }, 300_000);
     });
   }
@@ -112,26 +75,19 @@ describe.skipIf(skipReason)('rig apply ml-cpu and ml-gpu in Ubuntu containers, f
     let kept: string | undefined;
     let nvidia: Awaited<ReturnType<typeof serveNvidia>>;
     let gpuMirror: string;
-    let built: ReturnType<typeof gpuBoxes>;
-    const applyGpu = (args: string[]) => rig(['apply', 'ml-gpu', ...PINS, ...args, '--mirror', gpuMirror, '--json'], { env: { CONTAINERS_CONF, RIG_STATE_DIR: state } });
+    const applyGpu = (args: string[]) => lab.apply(['ml-gpu', ...PINS, ...args], { mirror: gpuMirror });
 
     beforeAll(async () => {
-      nvidia = await serveNvidia(join(dir, 'nvidia'), ['12.9.2']);
-      gpuMirror = join(dir, 'loopback-gpu.yaml');
+      nvidia = await serveNvidia(join(lab.dir, 'nvidia'), ['12.9.2']);
       // The wheel indexes' profile, and one more rewrite: developer.download.nvidia.com to the stand-in site.
-      writeFileSync(gpuMirror, `${mirrorProfile(server.url)}  - { from: "https://developer.download.nvidia.com/", to: "${nvidia.url}/nvidia/" }\n`);
-      built = gpuBoxes(join(dir, 'boxes'), randomBytes(4).toString('hex'));
+      gpuMirror = lab.write('loopback-gpu.yaml', `${mirrorProfile(lab.server.url)}  - { from: "https://developer.download.nvidia.com/", to: "${nvidia.url}/nvidia/" }\n`);
     }, 180_000);
 
-    afterAll(async () => {
-      for (const i of built?.images ?? []) await podman(['rmi', '-f', i]);
-      await nvidia?.close();
-    });
+    afterAll(() => nvidia?.close());
 
     it('installs the CUDA toolkit the driver runs and torch\'s cu128 build; every check and verify passes; pip check is clean', async () => {
-      const res = await applyGpu(['--target', `podman:${await built.imageOf(UBUNTU_IMAGES.jammy, 'driver-535-a10.txt')}`, '--keep']);
-      kept = /kept container (rig-[0-9a-f]+)/.exec(res.stderr)?.[1];
-      if (kept) containers.push(kept);
+      const res = await applyGpu(['--target', `podman:${await lab.boxes.imageOf(UBUNTU_IMAGES.jammy, 'driver-535-a10.txt')}`, '--keep']);
+      kept = lab.keep(res);
       expect(res.code, `${res.stdout.slice(-6000)}\n${res.stderr}`).toBe(0);
       const out = JSON.parse(await podmanOk(['exec', kept!, `${VENV}/bin/python`, '-c', PROBE])) as Probe;
       expect(out.check, out.checkOut).toBe(0);
@@ -143,10 +99,7 @@ describe.skipIf(skipReason)('rig apply ml-cpu and ml-gpu in Ubuntu containers, f
 
     it('a second apply in that container runs nothing', async () => {
       expect(kept).toBeDefined();
-      const res = await applyGpu(['--target', `container:${kept}`]);
-      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-      expect(ofType(res.stdout, 'step-start')).toEqual([]);
-      expect(ofType(res.stdout, 'run-done')[0]).toMatchObject({ ok: true, ran: 0, installed: [] });
+      expectNoop(await applyGpu(['--target', `container:${kept}`]));
     }, 300_000);
   });
 });

@@ -54,7 +54,8 @@ ${PLAN_FLAGS_HELP}`,
     const { plan, target, secrets } = session;
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
-    for (const signal of SIGNALS) process.once(signal, onSignal);
+    // `on`, not `once`: a listener left alone (signal-exit's, which listr2's cursor handling adds) would end the process.
+    for (const signal of SIGNALS) process.on(signal, onSignal);
     const unclaimSignals = claimSignals(SIGNALS);
     try {
       const result = await applyPlan({
