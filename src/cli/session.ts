@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 import { cachedFacts, saveFacts } from '../facts/cache.js';
 import { gatherFacts } from '../facts/gather.js';
 import { completeFacts } from '../facts/parse.js';
@@ -19,22 +19,31 @@ import type { Target } from '../targets/target.js';
 import { many, one, type Parsed } from './args.js';
 import { targetOptions } from './command.js';
 
+// Facts a recipe's commands are written with that only make sense as absolute paths (a relative one would be blamed on the recipe).
+function pathProblem(f: Facts): string | undefined {
+  const paths: [string, string][] = [['home', f.home], ['envDir', f.envDir], ['stateDir', f.stateDir]];
+  const bad = paths.find(([key, value]) => !value.startsWith('/') && !(key === 'home' && value === ''));
+  return bad && `${bad[0]}: expected an absolute path, got ${JSON.stringify(bad[1])}`;
+}
+
 // A --facts file: JSON of the shape `rig facts --json` prints; anything else is one line naming what is wrong.
 function readFactsFile(file: string): Facts {
+  const refuse = (why: string) => new UserError(`--facts ${file}: ${why}; write one with rig facts --json`, '--facts');
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(readRegularFile(file));
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? `not JSON (${(err as Error).message.split('\n')[0]})`;
-    throw new UserError(`--facts ${file}: ${why}; write one with rig facts --json`, '--facts');
+    throw refuse((err as NodeJS.ErrnoException).code ?? (err instanceof SyntaxError ? `not JSON (${err.message.split('\n')[0]})` : (err as Error).message));
   }
   const parsed = recordedFactsSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const at = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new UserError(`--facts ${file}: ${at}${issue.message}; write one with rig facts --json`, '--facts');
+    throw refuse(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
   }
-  return completeFacts(parsed.data);
+  const facts = completeFacts(parsed.data);
+  const problem = pathProblem(facts);
+  if (problem) throw refuse(problem);
+  return facts;
 }
 
 // The facts that differ between two boxes, as "os.codename noble here, jammy in the file".

@@ -1,19 +1,14 @@
 import { UserError } from '../errors.js';
 import type { Facts } from '../facts/types.js';
+import { cycleMessage } from '../recipe/cycle.js';
 import type { Recipe } from '../recipe/model.js';
 import type { Scalar } from '../recipe/schema.js';
-import { findPlaceholders, renderData, renderShell, TemplateError, type TemplateContext } from '../recipe/template.js';
-import { renderStep } from '../steps/render.js';
-import type { RenderContext } from '../steps/types.js';
-import { parseWants, WantsError } from '../version/wants.js';
+import { renderData, type TemplateContext } from '../recipe/template.js';
 import { checkSets, resolveParams, type ParamValue } from './params.js';
-import type { DataFile, DataLookup } from '../yaml/data-file.js';
-import { staleNote } from './data.js';
-import { typedCheck } from './typed-checks.js';
-import type { Mirror } from '../recipe/mirror.js';
-import { DERIVERS } from './derive/index.js';
-import type { Plan, PlannedCheck, PlannedRecipe, PlanRequest } from './types.js';
+import type { DataLookup } from '../yaml/data-file.js';
+import type { Plan, PlannedRecipe, PlanRequest } from './types.js';
 import { emptyText } from './empty-text.js';
+import { at, deriveVars, planRecipe, provide, renderWhen } from './plan-recipe.js';
 import { whenFails } from './when.js';
 
 // Looks up a recipe by name; `where` names the place that asked for it, for the error message.
@@ -24,186 +19,106 @@ function instanceId(name: string, given: Record<string, Scalar>): string {
   return args.length ? `${name}(${args.join(',')})` : name;
 }
 
-// A position, or a way to find it only when an error needs it (positions cost a re-parse of cached recipes).
-type Where = string | (() => string);
-
-// Run `render`, turning template and path errors into UserErrors at `where`, prefixed with `label`.
-function at<T>(where: Where, label: string, render: () => T): T {
-  try {
-    return render();
-  } catch (err) {
-    if (err instanceof TemplateError || err instanceof WantsError || (err instanceof UserError && !err.where)) {
-      throw new UserError(`${label}: ${err.message}`, typeof where === 'string' ? where : where());
-    }
-    throw err;
-  }
+// The context a recipe instance is decided on, with the notes and blocks its derived vars gave.
+interface Decided {
+  ctx: TemplateContext;
+  notes: string[];
+  blocks: string[];
 }
 
-// A --set flag whose value a template of the recipe renders, when that template cannot be used: the flag is to blame.
-function blameSet<T>(recipe: Recipe, template: string, sets: PlanRequest['sets'], label: string, render: () => T): T {
-  try {
-    return render();
-  } catch (err) {
-    if (!(err instanceof WantsError)) throw err;
-    const names = new Set(findPlaceholders(template).filter((p) => p.path[0] === 'params').map((p) => p.path[1]));
-    const set = sets.find((s) => s.recipe === recipe.name && names.has(s.param));
-    if (set) throw new UserError(`${set.flag}: ${label}: ${err.message}`, '--set');
-    throw err;
-  }
+// A recipe instance being planned: its requires (the next one to plan, the ids planned so far) come first.
+interface Frame {
+  recipe: Recipe;
+  id: string;
+  params: Record<string, ParamValue>;
+  decided: Decided;
+  skip: string | undefined;
+  // The facts it was decided with; when a require provides facts, it is decided again.
+  before: unknown;
+  next: number;
+  requires: string[];
 }
 
-function planCheck(recipe: Recipe, ctx: TemplateContext, sets: PlanRequest['sets']): PlannedCheck | undefined {
-  const check = recipe.check;
-  if (!check) return undefined;
-  const typed = at(() => recipe.at(['check']), 'check', () => typedCheck(check, ctx.facts as Facts, (t) => renderData(t, ctx)));
-  const planned: PlannedCheck = typed ?? { script: at(() => recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run!, ctx)) };
-  if (check.pattern) planned.pattern = check.pattern;
-  if (check.wants !== undefined) {
-    const wants = check.wants;
-    planned.wants = at(() => recipe.at(['check', 'wants']), 'check.wants', () => blameSet(recipe, wants, sets, 'check.wants', () => parseWants(renderData(wants, ctx))));
-  }
-  return planned;
-}
+// Walks the requires of a request depth-first with a stack of its own (a chain may be thousands deep), planning each
+// recipe instance after its requires, once.
+class PlanWalk {
+  readonly recipes: PlannedRecipe[] = [];
+  readonly loaded = new Map<string, Recipe>();
+  private readonly byId = new Map<string, PlannedRecipe>();
+  private readonly stack: Frame[] = [];
+  // The facts later recipes are decided with: the box's, plus what earlier recipes of the plan provide where it lacks them.
+  private base: TemplateContext;
 
-// Compute the recipe's derived vars, in the order written; each may use the ones before it.
-function deriveVars(recipe: Recipe, ctx: TemplateContext, facts: Facts, data: DataLookup, mirror: Mirror, notes: string[], blocks: string[]): Record<string, string> {
-  const vars: Record<string, string> = {};
-  const local = { ...ctx, vars };
-  const read = new Set<DataFile>();
-  const tracked: DataLookup = (name) => {
-    const file = data(name);
-    read.add(file);
-    return file;
-  };
-  for (const [name, spec] of Object.entries(recipe.derive)) {
-    const where = () => recipe.at(['derive', name]);
-    const args = Object.fromEntries(
-      Object.entries(spec.with).map(([k, v]) => [k, typeof v === 'string' ? at(where, `derive.${name}`, () => renderData(v, local)) : Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, at(where, `derive.${name}`, () => renderData(vv, local))]))]),
-    );
-    const derived = at(where, `derive.${name}`, () => {
-      try {
-        return DERIVERS[spec.use]({ args, facts, data: tracked, mirror });
-      } catch (err) {
-        if (err instanceof UserError) throw err;
-        throw new UserError((err as Error).message);
+  constructor(
+    private readonly lookup: RecipeLookup,
+    private readonly request: PlanRequest,
+    facts: Facts,
+    private readonly data: DataLookup,
+  ) {
+    this.base = { facts, mirror: request.mirror.values };
+  }
+
+  // Plan a named recipe and everything it requires.
+  walk(name: string): void {
+    this.enter(name, {}, undefined);
+    while (this.stack.length) {
+      const top = this.stack.at(-1)!;
+      const req = top.skip ? undefined : top.recipe.requires[top.next++];
+      if (req) {
+        const given = Object.fromEntries(
+          Object.entries(req.with).map(([k, v]) => [k, typeof v === 'string' ? at(req.where, `requires ${req.recipe}.${k}`, () => renderData(v, top.decided.ctx)) : v]),
+        );
+        const done = this.enter(req.recipe, given, req.where);
+        if (done) top.requires.push(done);
+        continue;
       }
-    });
-    vars[name] = derived.value;
-    if (derived.note) notes.push(derived.note);
-    if (derived.blocked) blocks.push(derived.blocked);
+      this.stack.pop();
+      const id = this.finish(top);
+      this.stack.at(-1)?.requires.push(id);
+    }
   }
-  const now = new Date();
-  for (const file of read) {
-    const stale = staleNote(file, now);
-    if (stale) notes.push(stale);
-  }
-  return vars;
-}
 
-// Render the template strings (alone or in a list) of a when/assert matcher.
-function renderWhen<T extends object>(when: T, ctx: TemplateContext, where: Where, label: string): T {
-  const render = (v: unknown): unknown => (typeof v === 'string' ? at(where, label, () => renderData(v, ctx)) : Array.isArray(v) ? v.map(render) : v);
-  return Object.fromEntries(Object.entries(when).map(([k, v]) => [k, render(v)])) as T;
-}
+  // Start a recipe instance: its id when it is planned already, else undefined (its frame is on the stack).
+  private enter(name: string, given: Record<string, Scalar>, where: string | undefined): string | undefined {
+    const path = this.stack.map((f) => f.recipe.name);
+    if (path.includes(name)) throw new UserError(cycleMessage(path, name), where);
+    const recipe = this.lookup(name, where);
+    this.loaded.set(name, recipe);
+    const id = instanceId(name, given);
+    if (this.byId.has(id)) return id;
+    const params = resolveParams(recipe, given, this.request.sets, this.base, () => where ?? recipe.at([]));
+    const decided = this.decide(recipe, params);
+    const skip = recipe.when
+      ? whenFails(renderWhen(recipe.when, decided.ctx, () => recipe.at(['when']), 'when'), this.base.facts as Facts, params, recipe.when, (t) => emptyText(recipe, t, (x) => renderData(x, decided.ctx)))
+      : undefined;
+    this.stack.push({ recipe, id, params, decided, skip, before: this.base.facts, next: 0, requires: [] });
+    return undefined;
+  }
 
-function planRecipe(recipe: Recipe, id: string, params: Record<string, ParamValue>, requires: string[], skip: string | undefined, ctx: TemplateContext, notes: string[], blocks: string[], request: PlanRequest): PlannedRecipe {
-  const facts = ctx.facts as Facts;
-  const secretEnvs = Object.values(params).flatMap((v) => (typeof v === 'object' ? [v.env] : []));
-  const planned: PlannedRecipe = {
-    id, name: recipe.name, file: recipe.file, summary: recipe.summary, params, requires,
-    steps: [], verify: [], hints: recipe.hints, notes, secretEnvs,
-  };
-  if (skip) return { ...planned, skip };
-  if (blocks.length) planned.blocked = blocks.join('; ');
-  for (const [i, a] of recipe.assert.entries()) {
-    const where = () => recipe.at(['assert', i]);
-    const { say, when: guard, ...when } = a;
-    if (guard && whenFails(renderWhen(guard, ctx, where, `assert[${i}].when`), facts, params)) continue;
-    const failed = whenFails(renderWhen(when, ctx, where, `assert[${i}]`), facts, params, when, (t) => emptyText(recipe, t, (x) => renderData(x, ctx)));
-    // An assert on values alone says it all in its say; one on facts adds what this box has.
-    const onValues = Object.keys(when).every((k) => k === 'nonempty' || k === 'params');
-    if (failed) planned.blocked = `${at(where, `assert[${i}].say`, () => renderData(say, ctx))}${onValues ? '' : ` (${failed})`}`;
+  // Plan a recipe instance whose requires are planned; what it provides is there for the recipes after it.
+  private finish(frame: Frame): string {
+    const { recipe, id, params, skip } = frame;
+    const { ctx, notes, blocks } = this.base.facts !== frame.before ? this.decide(recipe, params) : frame.decided;
+    const planned = planRecipe(recipe, id, params, frame.requires, skip, ctx, notes, blocks, this.request);
+    if (!skip && !planned.blocked) this.base = provide(recipe, ctx, this.base, planned);
+    this.byId.set(id, planned);
+    this.recipes.push(planned);
+    return id;
   }
-  const check = planCheck(recipe, ctx, request.sets);
-  if (check) planned.check = check;
-  const rctx: RenderContext = {
-    facts, mirror: request.mirror, recipe: recipe.name, secretEnvs,
-    data: (t) => renderData(t, ctx),
-    shell: (t) => renderShell(t, ctx),
-  };
-  for (const step of recipe.steps) {
-    if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params, step.spec.when)) continue;
-    planned.steps.push(at(step.where, `steps[${step.index}]`, () => renderStep(step, rctx)));
-  }
-  planned.verify = recipe.verify.flatMap((v, i) => {
-    if (v.when && whenFails(renderWhen(v.when, ctx, () => recipe.at(['verify', i, 'when']), `verify[${i}].when`), facts, params, v.when)) return [];
-    const script = at(() => recipe.at(['verify', i]), `verify[${i}]`, () => renderShell(v.run, ctx));
-    return [v.expect ? { script, expect: v.expect } : { script }];
-  });
-  return planned;
-}
 
-// The context after a recipe: its `provides` facts filled in where the facts so far lack them (kept on the planned
-// recipe, with a note saying so).
-function provide(recipe: Recipe, ctx: TemplateContext, base: TemplateContext, planned: PlannedRecipe): TemplateContext {
-  const facts = base.facts as Facts;
-  const filled: NonNullable<PlannedRecipe['provided']> = {};
-  for (const [key, template] of Object.entries(recipe.provides) as [keyof Recipe['provides'], string][]) {
-    const value = at(() => recipe.at(['provides', key]), `provides.${key}`, () => renderData(template, ctx));
-    if (value && !facts[key]) filled[key] = value;
+  private decide(recipe: Recipe, params: Record<string, ParamValue>): Decided {
+    const notes: string[] = [];
+    const blocks: string[] = [];
+    const ctx: TemplateContext = { ...this.base, params, recipe: { name: recipe.name } };
+    ctx.vars = deriveVars(recipe, ctx, ctx.facts as Facts, this.data, this.request.mirror, notes, blocks);
+    return { ctx, notes, blocks };
   }
-  if (!Object.keys(filled).length) return base;
-  planned.provided = filled;
-  planned.notes.push(`the recipes after it are planned with ${Object.entries(filled).map(([k, v]) => `${k} ${String(v)}`).join(', ')}, which it installs`);
-  return { ...base, facts: { ...facts, ...filled } };
 }
 
 // Build the ordered plan: requires first (depth-first, in the order written), cycles and unknown recipes reported; no I/O.
 export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Facts, data: DataLookup): Plan {
-  const recipes: PlannedRecipe[] = [];
-  const byId = new Map<string, PlannedRecipe>();
-  const loaded = new Map<string, Recipe>();
-  // The facts later recipes are decided with: the box's, plus what earlier recipes of the plan provide where it lacks them.
-  let base: TemplateContext = { facts, mirror: request.mirror.values };
-
-  const visit = (name: string, given: Record<string, Scalar>, where: string | undefined, path: string[]): string => {
-    if (path.includes(name)) {
-      throw new UserError(`requires form a cycle: ${[...path.slice(path.indexOf(name)), name].join(' → ')}`, where);
-    }
-    const recipe = lookup(name, where);
-    loaded.set(name, recipe);
-    const id = instanceId(name, given);
-    if (byId.has(id)) return id;
-    const params = resolveParams(recipe, given, request.sets, base, () => where ?? recipe.at([]));
-    const decide = () => {
-      const notes: string[] = [];
-      const blocks: string[] = [];
-      const ctx: TemplateContext = { ...base, params, recipe: { name } };
-      ctx.vars = deriveVars(recipe, ctx, ctx.facts as Facts, data, request.mirror, notes, blocks);
-      return { ctx, notes, blocks };
-    };
-    let decided = decide();
-    const skip = recipe.when ? whenFails(renderWhen(recipe.when, decided.ctx, () => recipe.at(['when']), 'when'), base.facts as Facts, params, recipe.when, (t) => emptyText(recipe, t, (x) => renderData(x, decided.ctx))) : undefined;
-    const requires: string[] = [];
-    if (!skip) {
-      const before = base.facts;
-      for (const req of recipe.requires) {
-        const childGiven = Object.fromEntries(
-          Object.entries(req.with).map(([k, v]) => [k, typeof v === 'string' ? at(req.where, `requires ${req.recipe}.${k}`, () => renderData(v, decided.ctx)) : v]),
-        );
-        requires.push(visit(req.recipe, childGiven, req.where, [...path, name]));
-      }
-      if (base.facts !== before) decided = decide();
-    }
-    const { ctx, notes, blocks } = decided;
-    const planned = planRecipe(recipe, id, params, requires, skip, ctx, notes, blocks, request);
-    if (!skip && !planned.blocked) base = provide(recipe, ctx, base, planned);
-    byId.set(id, planned);
-    recipes.push(planned);
-    return id;
-  };
-
-  for (const name of request.names) visit(name, {}, undefined, []);
-  checkSets(request.sets, loaded);
-  return { request, facts, recipes };
+  const walk = new PlanWalk(lookup, request, facts, data);
+  for (const name of request.names) walk.walk(name);
+  checkSets(request.sets, walk.loaded);
+  return { request, facts, recipes: walk.recipes };
 }

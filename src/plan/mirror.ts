@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError, UserErrors } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 import { BUILTIN_RECIPES } from '../recipe/catalog.js';
 import { parseYaml } from '../yaml/parse-yaml.js';
 import { zodErrors } from '../recipe/zod-errors.js';
@@ -38,10 +39,10 @@ function fromProfile(text: string, file: string): Mirror {
   return { name: result.data.name, values, rewrites: result.data.rewrite ?? [] };
 }
 
-// The text of a profile file; one that cannot be read is a UserError naming it.
+// The text of a profile file; one that cannot be read (or is not a regular file, or is huge) is a UserError naming it.
 function readProfile(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFile(file);
   } catch (err) {
     throw new UserError(`cannot read mirror profile: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
   }
@@ -56,6 +57,7 @@ function mirrorNames(): string[] {
 export function loadMirror(spec: string): Mirror {
   if (/^https?:\/\//.test(spec)) {
     const pip = spec.replace(/\/+$/, '');
+    if (!httpUrl.safeParse(pip).success) throw new UserError(`--mirror ${spec}: not a valid URL (a pip index, a profile name or a profile file)`, '--mirror');
     return { name: 'custom', values: { ...NO_MIRROR.values, name: 'custom', pip, pipHost: new URL(pip).hostname }, rewrites: [] };
   }
   const builtin = join(MIRRORS_DIR, `${spec}.yaml`);

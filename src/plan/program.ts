@@ -28,7 +28,7 @@ export function joinedApt(group: readonly PlannedRecipe[], plan: Pick<Plan, 'fac
     kind: 'apt',
     title: `apt install ${setting.packages.join(' ')} (for ${group.map((r) => r.id).join(', ')})`,
     guard,
-    script: root ? asRoot(script, plan.facts, []) : script,
+    script: root ? asRoot(script, plan.facts, ['RIG_STEP']) : script,
     root,
     timeoutMs: Math.max(...steps.map((s) => s.timeoutMs)),
     retries: Math.max(...steps.map((s) => s.retries)),

@@ -7,6 +7,8 @@ import { readBack } from '../read-back.js';
 import { stateDir } from '../state-dir.js';
 import type { Recipe } from './model.js';
 import { parseRecipe } from './load.js';
+import { recipeRegex } from './regex.js';
+import type { KeyPath } from '../yaml/source.js';
 import { assertSchema, checkSchema, deriveSchema, paramSchema, providesSchema, stepSchemas, whenSchema, type StepKind } from './schema.js';
 
 const scalar = paramSchema.shape.default.unwrap();
@@ -53,15 +55,17 @@ function toCached(r: Recipe): Cached {
 function fromCached(c: Cached, text: string, file: string): Recipe {
   let parsed: Recipe | undefined;
   const { check, verify, hints, ...rest } = c;
+  const at = (path: KeyPath) => (parsed ??= parseRecipe(text, file)).at(path);
+  const regex = (source: string, path: KeyPath) => recipeRegex(source, path, () => at(path));
   const recipe: Recipe = {
     ...rest,
-    verify: verify.map(({ expect, ...v }) => ({ ...v, ...(expect !== undefined ? { expect: new RegExp(expect, 'm') } : {}) })),
-    hints: hints.map((h) => ({ match: new RegExp(h.match, 'm'), say: h.say })),
-    at: (path) => (parsed ??= parseRecipe(text, file)).at(path),
+    verify: verify.map(({ expect, ...v }, i) => ({ ...v, ...(expect !== undefined ? { expect: regex(expect, ['verify', i, 'expect']) } : {}) })),
+    hints: hints.map((h, i) => ({ match: regex(h.match, ['hints', i, 'match']), say: h.say })),
+    at,
   };
   if (check) {
     const { pattern, ...fields } = check;
-    recipe.check = pattern !== undefined ? { ...fields, pattern: new RegExp(pattern, 'm') } : fields;
+    recipe.check = pattern !== undefined ? { ...fields, pattern: regex(pattern, ['check', 'version']) } : fields;
   }
   return recipe;
 }

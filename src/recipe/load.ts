@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { UserError, UserErrors } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 import { didYouMean } from '../text/suggest.js';
 import { parseWants, WantsError } from '../version/wants.js';
 import { checkParams } from './check-params.js';
@@ -8,6 +8,7 @@ import { checkPipes } from './check-pipes.js';
 import { checkTemplates } from './check-templates.js';
 import type { Param, Recipe, Requirement, Step } from './model.js';
 import { parseYaml } from '../yaml/parse-yaml.js';
+import { compileRegex, groupsOf } from './regex.js';
 import { DIGEST_ALGOS, recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
 import type { KeyPath } from '../yaml/source.js';
 import { hasPlaceholders } from './template.js';
@@ -17,15 +18,6 @@ import { zodErrors } from './zod-errors.js';
 type At = (path: KeyPath) => string;
 
 const PATH_KEYS = ['file', 'to', 'extract', 'dir', 'venv', 'cwd', 'creates', 'secretOutput'];
-
-function compileRegex(source: string, path: KeyPath, at: At, errors: UserError[]): RegExp | undefined {
-  try {
-    return new RegExp(source, 'm');
-  } catch (err) {
-    errors.push(new UserError(`${pathText(path)}: bad regex: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, at(path)));
-    return undefined;
-  }
-}
 
 function pathText(path: KeyPath): string {
   return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('');
@@ -90,6 +82,27 @@ function toStep(spec: StepInput, index: number, at: At, params: Record<string, P
   return { kind, spec, index, where } as Step;
 }
 
+// The model of a recipe's check, collecting what is wrong with it.
+function toCheck(input: RecipeInput['check'], at: At, errors: UserError[]): Recipe['check'] {
+  if (!input) return undefined;
+  const check: NonNullable<Recipe['check']> = { ...input, where: at(['check']) };
+  const kinds = (['run', 'dpkg', 'pip'] as const).filter((k) => input[k] !== undefined);
+  if (kinds.length !== 1) errors.push(new UserError(`check: needs exactly one of run, dpkg or pip${kinds.length ? `, found ${kinds.join(' and ')}` : ''}`, at(['check'])));
+  if (input.pip === undefined && (input.python !== undefined || input.venv !== undefined)) errors.push(new UserError('check: python and venv go with pip', at(['check'])));
+  if (input.run === undefined && input.version !== undefined) errors.push(new UserError('check.version: only a run check needs a version regex; dpkg and pip checks read the version themselves', at(['check', 'version'])));
+  if (input.version !== undefined) {
+    const pattern = compileRegex(input.version, ['check', 'version'], at, errors);
+    const groups = pattern && groupsOf(pattern);
+    // Several groups and none named version: which one is the version? (One group is it; none, the whole match.)
+    if (groups && groups.count > 1 && !groups.names.includes('version')) {
+      errors.push(new UserError(`check.version: ${groups.count} groups and none named version: write (?<version>…) around the version, and (?:…) for the other groups`, at(['check', 'version'])));
+    }
+    if (pattern) check.pattern = pattern;
+  }
+  if (input.wants !== undefined) checkWants(input.wants, ['check', 'wants'], at, errors);
+  return check;
+}
+
 function toRequirement(raw: NonNullable<RecipeInput['requires']>[number], index: number, at: At): Requirement {
   const where = at(['requires', index]);
   return typeof raw === 'string' ? { recipe: raw, with: {}, where } : { recipe: raw.recipe, with: raw.with ?? {}, where };
@@ -108,19 +121,7 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
     checkWhen(a.when, ['assert', i, 'when'], params, at, errors);
   });
   checkTemplates(input, params, Object.keys(input.derive ?? {}), at, errors);
-  let check: Recipe['check'];
-  if (input.check) {
-    check = { ...input.check, where: at(['check']) };
-    const kinds = (['run', 'dpkg', 'pip'] as const).filter((k) => input.check![k] !== undefined);
-    if (kinds.length !== 1) errors.push(new UserError(`check: needs exactly one of run, dpkg or pip${kinds.length ? `, found ${kinds.join(' and ')}` : ''}`, at(['check'])));
-    if (input.check.pip === undefined && (input.check.python !== undefined || input.check.venv !== undefined)) errors.push(new UserError('check: python and venv go with pip', at(['check'])));
-    if (input.check.run === undefined && input.check.version !== undefined) errors.push(new UserError('check.version: only a run check needs a version regex; dpkg and pip checks read the version themselves', at(['check', 'version'])));
-    if (input.check.version !== undefined) {
-      const pattern = compileRegex(input.check.version, ['check', 'version'], at, errors);
-      if (pattern) check.pattern = pattern;
-    }
-    if (input.check.wants !== undefined) checkWants(input.check.wants, ['check', 'wants'], at, errors);
-  }
+  const check = toCheck(input.check, at, errors);
   if (input.service !== undefined) {
     if (check?.run === undefined) errors.push(new UserError('service: needs a check with run, after which the service\'s state is read', at(['service'])));
     else check.run = withServiceState(check.run, input.service);
@@ -181,10 +182,10 @@ export function parseRecipe(text: string, file: string): Recipe {
   return toRecipe(result.data, file, at);
 }
 
-// Read one recipe file's text; an unreadable file is a UserError.
+// Read one recipe file's text; an unreadable file (or one that is not a regular file, or huge) is a UserError.
 export function readRecipeText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFile(file);
   } catch (err) {
     throw new UserError(`cannot read recipe: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
   }

@@ -56,6 +56,15 @@ const stepCommon = {
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
+type EnvMap = Record<string, unknown> | undefined;
+
+// Refuses, in one issue at the first of them, variables of these mappings (each at its key path) that are rig's own:
+// RIG_FILE, RIG_DIGEST, RIG_SECRET_*, and the rig_* variables of its scripts, which a recipe's variable would replace.
+function refuseRigNames(ctx: z.RefinementCtx, ...maps: [string[], EnvMap][]): void {
+  const own = maps.flatMap(([path, map]) => Object.keys(map ?? {}).filter((n) => /^rig_/i.test(n)).map((n) => [...path, n]));
+  if (own.length) ctx.addIssue({ code: 'custom', path: own[0]!, message: `${own.map((p) => p.at(-1)).join(', ')} ${own.length > 1 ? 'are' : 'is'} rig's own: names that begin with RIG_ or rig_ are reserved` });
+}
+
 const aptStep = z.strictObject({
   apt: z.array(z.string()).min(1).meta({ description: 'Debian/Ubuntu packages; only missing ones are installed' }),
   update: z.enum(['auto', 'always', 'never']).optional(),
@@ -79,9 +88,13 @@ export const DIGEST_ALGOS = ['sha256', 'sha512', 'md5'] as const;
 // One of DIGEST_ALGOS.
 export type DigestAlgo = (typeof DIGEST_ALGOS)[number];
 
+// `digits` hex digits, or one line with a template in it: what the JSON Schema's pattern says, tested in linear time
+// (that pattern backtracks quadratically on a long value).
+const isDigestText = (digits: number) => (text: string) =>
+  (text.length === digits && /^[0-9a-f]+$/i.test(text)) || (!/[\n\r\u2028\u2029]/.test(text) && text.indexOf('{{') >= 0 && text.lastIndexOf('}}') >= text.indexOf('{{') + 3);
 const hexDigest = (name: string, digits: number) =>
   z.union([
-    z.string().regex(new RegExp(`^([0-9a-f]{${digits}}|.*\\{\\{.+\\}\\}.*)$`, 'i'), `${name} is ${digits} hex digits (or a template)`),
+    z.string().refine(isDigestText(digits), `${name} is ${digits} hex digits (or a template)`).meta({ pattern: `^([0-9a-f]{${digits}}|.*\\{\\{.+\\}\\}.*)$` }),
     z.strictObject({ from: z.string().meta({ description: 'URL of a checksum file listing this file' }) }),
   ]);
 const downloadStep = z.strictObject({
@@ -100,7 +113,7 @@ const downloadStep = z.strictObject({
 const fileStep = z.strictObject({
   file: z.string().meta({ description: 'path' }),
   content: z.string().optional(),
-  line: z.string().optional().meta({ description: 'a line the file must contain' }),
+  line: z.string().refine((line) => !/[\r\n]/.test(line), 'a line has no line break (write a block with content)').optional().meta({ description: 'a line the file must contain' }),
   mode: z.string().regex(/^0?[0-7]{3,4}$/, 'mode is octal, e.g. "0644"').optional(),
   ...stepCommon,
 });
@@ -110,7 +123,7 @@ const envStep = z.strictObject({
     path: z.array(z.string()).optional().meta({ description: 'directories put in front of PATH' }),
     prepend: z.record(envName, z.array(z.string())).optional().meta({ description: 'directories put in front of other path lists, e.g. LD_LIBRARY_PATH' }),
     vars: z.record(envName, z.string()).optional(),
-  }),
+  }).superRefine((env, ctx) => refuseRigNames(ctx, [['prepend'], env.prepend], [['vars'], env.vars])),
   ...stepCommon,
 });
 
@@ -129,7 +142,7 @@ const runStep = z.strictObject({
   secretOutput: z.string().optional().meta({ description: 'the command prints a secret: its output goes only to this file (mode 0600), never to the terminal or logs' }),
   unless: z.string().optional().meta({ description: 'skip when this command succeeds' }),
   cwd: z.string().optional(),
-  environment: z.record(envName, z.string()).optional(),
+  environment: z.record(envName, z.string()).superRefine((vars, ctx) => refuseRigNames(ctx, [[], vars])).optional(),
   ...stepCommon,
 });
 

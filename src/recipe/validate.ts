@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError, UserErrors } from '../errors.js';
 import { Catalog } from './catalog.js';
+import { cycleMessage } from './cycle.js';
 import type { Recipe } from './model.js';
 
 // What validating a set of recipe files found.
@@ -13,30 +14,34 @@ export interface Validation {
 
 function filesOf(path: string): string[] {
   if (!existsSync(path)) throw new UserError(`no such file or directory: ${path}`);
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f));
+  const stat = statSync(path);
+  if (stat.isDirectory()) return readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f));
+  if (!stat.isFile()) throw new UserError('cannot read recipe: not a regular file', path);
+  return [path];
 }
 
-function findCycle(recipes: Recipe[], names: Set<string>): UserError | undefined {
+// The first requires cycle among these recipes, walked depth-first without recursion (a chain may be thousands deep).
+function findCycle(recipes: Recipe[]): UserError | undefined {
   const byName = new Map(recipes.map((r) => [r.name, r]));
-  const done = new Set<string>();
-  const visit = (name: string, path: string[]): UserError | undefined => {
-    if (path.includes(name)) {
-      const from = byName.get(path.at(-1)!)!;
-      const req = from.requires.find((q) => q.recipe === name)!;
-      return new UserError(`requires form a cycle: ${[...path.slice(path.indexOf(name)), name].join(' → ')}`, req.where);
+  const state = new Map<string, 'open' | 'done'>();
+  for (const root of byName.keys()) {
+    if (state.has(root)) continue;
+    state.set(root, 'open');
+    const stack = [{ recipe: byName.get(root)!, next: 0 }];
+    while (stack.length) {
+      const top = stack.at(-1)!;
+      const req = top.recipe.requires[top.next++];
+      if (!req) {
+        state.set(top.recipe.name, 'done');
+        stack.pop();
+      } else if (state.get(req.recipe) === 'open') {
+        const path = stack.map((f) => f.recipe.name);
+        return new UserError(cycleMessage(path, req.recipe), req.where);
+      } else if (!state.has(req.recipe) && byName.has(req.recipe)) {
+        state.set(req.recipe, 'open');
+        stack.push({ recipe: byName.get(req.recipe)!, next: 0 });
+      }
     }
-    if (done.has(name) || !byName.has(name)) return undefined;
-    for (const q of byName.get(name)!.requires) {
-      const cycle = visit(q.recipe, [...path, name]);
-      if (cycle) return cycle;
-    }
-    done.add(name);
-    return undefined;
-  };
-  for (const name of names) {
-    const cycle = visit(name, []);
-    if (cycle) return cycle;
   }
   return undefined;
 }
@@ -70,7 +75,7 @@ export function validateRecipes(paths: readonly string[], userDirs: readonly str
       }
     }
   }
-  const cycle = findCycle(result.recipes, new Set(result.recipes.map((r) => r.name)));
+  const cycle = findCycle(result.recipes);
   if (cycle) result.errors.push(cycle);
   return result;
 }

@@ -3,12 +3,16 @@ import { UserError, UserErrors } from '../errors.js';
 import { describeFacts } from '../facts/parse.js';
 import type { Facts } from '../facts/types.js';
 import type { Plan } from '../plan/types.js';
+import { shjoin } from '../shell/quote.js';
 import { runLogDir, stateDir } from '../state-dir.js';
 import type { Target } from '../targets/target.js';
 import type { Emit } from './events.js';
 import { Journal, readJournal } from './journal.js';
-import { TargetLock, type LockEvents } from './lock.js';
+import { stopLeftSteps } from './leftover.js';
+import { lockPath, TargetLock, type LockEvents } from './lock.js';
+import { checkStateDirs } from './preflight.js';
 import { probePlan, type Probe } from './probe.js';
+import { resumeArgs } from './resume-args.js';
 import { redecide } from './redecide.js';
 import { Redactor } from './redact.js';
 import { Runner, type ApplyResult } from './runner.js';
@@ -23,7 +27,7 @@ export interface ApplyRequest {
   makePlan: (facts: Facts) => Plan;
   secrets: Record<string, string>;
   // The command line as the user typed it after `rig` (for the journal and the resume hint).
-  argv: string;
+  argv: string[];
   wait: boolean;
   lockEvents: LockEvents;
   retries?: number;
@@ -52,32 +56,30 @@ function requireSecrets(plan: Plan, statuses: Map<string, RecipeStatus>, secrets
   }
 }
 
-// Where the lock of a target lives: in the target's own state directory for this machine, else in rig's.
-function lockPath(targetName: string, facts: Facts): string {
-  return targetName === 'local' ? join(facts.stateDir, 'lock') : join(stateDir(), 'locks', `${targetName.replace(/[^\w.-]+/g, '_')}.lock`);
-}
-
 // Apply a probed plan under the target's lock: refuse what cannot run, keep the journal, run the program, report the
 // run from start to done. Throws LockHeld when another rig holds the lock and `wait` is false.
 export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
   const { plan, target, secrets } = req;
+  const logDir = runLogDir(stateDir());
+  if (plan.recipes.some((r) => needsWork(req.probe.statuses.get(r.id)!))) await checkStateDirs(stateDir(), target, plan.facts.stateDir);
   const lock = await TargetLock.acquire(lockPath(target.name, plan.facts), req.wait, req.lockEvents);
   try {
-    const { statuses, guards } = lock.contended ? await probePlan(plan, target, secrets) : req.probe;
+    const journalPath = `${plan.facts.stateDir}/journal.json`;
+    const previous = await readJournal(target, journalPath, req.note);
+    const left = await stopLeftSteps(target, previous, plan.facts);
+    for (const s of left) req.note(`stopped the step the last run left running: ${s.recipe} [${s.index + 1}] ${s.title}`);
+    const { statuses, guards } = lock.contended || left.length ? await probePlan(plan, target, secrets) : req.probe;
     refuseBlocked(plan, statuses);
     requireSecrets(plan, statuses, secrets);
     const report = await req.openReport();
-    const emit: Emit = (event) => report.emit(event);
-    const logDir = runLogDir(stateDir());
     const redactor = new Redactor(Object.values(secrets));
-    const command = redactor.redact(req.argv);
-    const journalPath = `${plan.facts.stateDir}/journal.json`;
-    const work = plan.recipes.some((r) => needsWork(statuses.get(r.id)!));
-    const journal = Journal.start(journalPath, target.name, command, work ? await readJournal(target, journalPath, req.note) : undefined);
+    const emit: Emit = (event) => report.emit(redactor.redactAll(event));
+    const command = redactor.redact(shjoin(req.argv));
+    const journal = Journal.start(journalPath, target.name, command, previous);
     emit({ type: 'run-start', target: target.name, machine: describeFacts(plan.facts), recipes: plan.recipes.map((r) => ({ id: r.id, status: statuses.get(r.id)!, steps: r.steps.length })), logDir });
     const runner = new Runner(plan, target, {
       emit, logDir, cacheDir: join(stateDir(), 'cache', 'downloads'), redactor, journal, env: secrets, signal: req.signal,
-      onStepGroup: (group) => lock.setStepGroup(group), guards,
+      guards,
       redecide: (providers, reached) => redecide(providers, target, req.makePlan, reached, secrets),
       ...(req.retries !== undefined ? { retries: req.retries } : {}),
     });
@@ -88,7 +90,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
       type: 'run-done', ok: result.ok, ran: result.ran, installed: result.installed,
       satisfied: states.filter((s) => s.state === 'satisfied').length, skipped: states.filter((s) => s.state === 'skipped').length,
       ms: Date.now() - req.started, logDir, ...(result.failed ? { failed: result.failed } : {}), ...(interrupted ? { interrupted } : {}),
-      ...(result.ok ? {} : { resume: `rig ${command}` }),
+      ...(result.ok ? {} : { resume: `rig ${redactor.redact(shjoin(resumeArgs(req.argv, target)))}` }),
     });
     await report.close();
     return result;

@@ -47,7 +47,8 @@ export async function runBatch(target: Target, prelude: string, items: readonly 
     const index = Number(m[1]);
     const rc = code.exec(m[2]!);
     if (rc) codes.set(index, Number(rc[1]));
-    else lines.set(index, [...(lines.get(index) ?? []), m[2]!]);
+    else if (lines.has(index)) lines.get(index)!.push(m[2]!);
+    else lines.set(index, [m[2]!]);
   }
   all.forEach((item, i) => {
     const text = (lines.get(i) ?? []).join('\n').replace(/\n$/, '');

@@ -12,6 +12,9 @@ const journalStepSchema = z.strictObject({
   hash: z.string(),
   state: z.enum(['running', 'done', 'skipped', 'failed', 'interrupted']),
   at: z.string(),
+  // While it runs: the value of RIG_STEP in the environment of the step's processes, by which a later run finds
+  // and stops them if this one dies (a pid or process group number alone could name another process by then).
+  mark: z.string().optional(),
 });
 
 // One step of a run as the journal remembers it.
@@ -75,8 +78,8 @@ export class Journal {
   }
 
   // Record a step's state (replacing its earlier state in this run).
-  mark(recipe: string, index: number, title: string, hash: string, state: JournalStep['state']): void {
-    const entry: JournalStep = { recipe, index, title, hash, state, at: new Date().toISOString() };
+  mark(recipe: string, index: number, title: string, hash: string, state: JournalStep['state'], mark?: string): void {
+    const entry: JournalStep = { recipe, index, title, hash, state, at: new Date().toISOString(), ...(mark ? { mark } : {}) };
     const i = this.data.steps.findIndex((s) => s.hash === hash);
     if (i >= 0) this.data.steps[i] = entry;
     else this.data.steps.push(entry);

@@ -1,14 +1,15 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import type { Facts } from '../facts/types.js';
 import { readBack } from '../read-back.js';
+import { stateDir } from '../state-dir.js';
 
-// The lock file: who holds the lock, a process (with its start time, so a reused pid is not mistaken for it), and the
-// process group of the step it runs (never 1 or 0: signalling -1 would reach every process, 0 rig's own group).
+// The lock file: who holds the lock, a process with its start time (so a reused pid is not mistaken for it). What a dead
+// holder left running is found on the target by the mark its journal gave the step (src/run/leftover.ts), never by a number.
 export const lockFileSchema = z.strictObject({
   pid: z.number().int().positive(),
   start: z.string(),
-  stepGroup: z.number().int().min(2).optional(),
 });
 
 // Who holds a lock.
@@ -26,10 +27,16 @@ function alive(holder: Holder): boolean {
   return startTimeOf(holder.pid) === holder.start;
 }
 
-function groupAlive(group: number): boolean {
+// Where the lock of a target lives: in the target's own state directory for this machine, else in rig's.
+export function lockPath(targetName: string, facts: Facts): string {
+  return targetName === 'local' ? join(facts.stateDir, 'lock') : join(stateDir(), 'locks', `${targetName.replace(/[^\w.-]+/g, '_')}.lock`);
+}
+
+// Is a live rig holding this lock (applying to its target now)?
+export function lockHeld(path: string): boolean {
   try {
-    process.kill(-group, 0);
-    return true;
+    const read = readBack(readFileSync(path, 'utf8'), lockFileSchema);
+    return 'data' in read && alive(read.data);
   } catch {
     return false;
   }
@@ -38,7 +45,7 @@ function groupAlive(group: number): boolean {
 // What happened while taking the lock: whom we waited for, and what was taken over from a dead holder.
 export interface LockEvents {
   onWait?(holder: { pid: number }): void;
-  onTakeover?(holder: { pid: number; stoppedGroup?: number }): void;
+  onTakeover?(holder: { pid: number }): void;
   // The lock file names no holder rig can judge (not what rig writes): it is taken over as stale.
   onUnreadable?(path: string, why: string): void;
 }
@@ -85,8 +92,7 @@ export class TargetLock {
         await new Promise((r) => setTimeout(r, pollMs));
         continue;
       }
-      const stopped = holder?.stepGroup && groupAlive(holder.stepGroup) ? await stopGroup(holder.stepGroup) : undefined;
-      if (holder) events.onTakeover?.({ pid: holder.pid, ...(stopped ? { stoppedGroup: stopped } : {}) });
+      if (holder) events.onTakeover?.({ pid: holder.pid });
       lock.contended = true;
       rmSync(path, { force: true });
     }
@@ -118,29 +124,8 @@ export class TargetLock {
     return readBack(text, lockFileSchema);
   }
 
-  // Record the process group of the step now running, so a later run can stop it if this one dies.
-  setStepGroup(group: number | undefined): void {
-    const holder: Holder = group ? { ...this.me, stepGroup: group } : this.me;
-    writeFileSync(`${this.path}.tmp`, JSON.stringify(holder));
-    renameSync(`${this.path}.tmp`, this.path);
-  }
-
   release(): void {
     const read = this.read();
     if (read && 'data' in read && read.data.pid === this.me.pid) rmSync(this.path, { force: true });
   }
-}
-
-async function stopGroup(group: number): Promise<number> {
-  const kill = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-group, signal);
-    } catch {
-      // already gone
-    }
-  };
-  kill('SIGTERM');
-  for (let i = 0; i < 30 && groupAlive(group); i++) await new Promise((r) => setTimeout(r, 100));
-  if (groupAlive(group)) kill('SIGKILL');
-  return group;
 }

@@ -8,14 +8,14 @@ const WORKERS = 4;
 export class Prefetch {
   private readonly started = new Map<Fetch, Promise<{ path: string; digest: string }>>();
 
-  // Start fetching every download (with a digest the recipe gives) of these recipes.
+  // Start fetching every download (with a digest the recipe gives) of these recipes, each within its step's timeout.
   constructor(recipes: PlannedRecipe[], cacheDir: string, signal?: AbortSignal) {
-    const fetches = recipes.flatMap((r) => r.steps.filter((s) => s.fetch?.digest)).map((s) => s.fetch!);
+    const steps = recipes.flatMap((r) => r.steps.flatMap((s) => (s.fetch?.digest ? [{ fetch: s.fetch, timeoutMs: s.timeoutMs }] : [])));
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < fetches.length && !signal?.aborted) {
-        const fetch = fetches[next++]!;
-        const started = fetchToCache(fetch.url, { algo: fetch.algo, value: fetch.digest! }, cacheDir, undefined, signal);
+      while (next < steps.length && !signal?.aborted) {
+        const { fetch, timeoutMs } = steps[next++]!;
+        const started = fetchToCache(fetch.url, { algo: fetch.algo, value: fetch.digest! }, cacheDir, { signal, timeoutMs });
         this.started.set(fetch, started);
         await started.catch(() => undefined);
       }

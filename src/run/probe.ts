@@ -9,6 +9,7 @@ import { envPrelude } from '../steps/prelude.js';
 import type { Target } from '../targets/target.js';
 import { runBatch, type BatchItem, type BatchResult } from './batch.js';
 import { journalSchema } from './journal.js';
+import { Redactor } from './redact.js';
 import { judgeCheck, judgeGuards, unprobedStatus, withBlock, withUnfinished, type RecipeStatus } from './status.js';
 
 // What a probe found: each recipe's status, and which step guards held (by "recipe id\0step index").
@@ -79,7 +80,7 @@ function unfinishedOf(res: BatchResult | undefined): Record<string, string> {
   }
 }
 
-function judge(plan: Plan, results: Map<string, BatchResult>): Probe {
+function judge(plan: Plan, results: Map<string, BatchResult>, redactor: Redactor): Probe {
   const statuses = new Map<string, RecipeStatus>();
   const unfinished = unfinishedOf(results.get(JOURNAL_KEY));
   const guards = new Map<string, boolean>();
@@ -88,15 +89,16 @@ function judge(plan: Plan, results: Map<string, BatchResult>): Probe {
     if (r.skip || (!r.check && r.steps.length === 0)) statuses.set(r.id, unprobedStatus(r));
     else if (r.check) {
       const res = checkResult(r, results);
-      statuses.set(r.id, withBlock(r, withUnfinished(judgeCheck(r.check, res.code, res.output), unfinished[r.id])));
+      statuses.set(r.id, withBlock(r, withUnfinished(judgeCheck(r.check, res.code, res.output, redactor), unfinished[r.id])));
     } else statuses.set(r.id, withBlock(r, withUnfinished(judgeGuards(r, r.steps.map((_, i) => guards.get(`${r.id}\0${i}`) === true)), unfinished[r.id])));
   }
   return { statuses, guards };
 }
 
-// Run every check of a plan (and the guards it needs) in one read-only batch on the target.
+// Run every check of a plan (and the guards it needs) in one read-only batch on the target; `env` (the secrets) is
+// hidden in what the statuses say.
 export async function probePlan(plan: Plan, target: Target, env: Record<string, string> = {}): Promise<Probe> {
-  return judge(plan, await runBatch(target, envPrelude(plan.facts), probeItems(plan), env));
+  return judge(plan, await runBatch(target, envPrelude(plan.facts), probeItems(plan), env), new Redactor(Object.values(env)));
 }
 
 // A plan and what its probe found, with the facts it was built on.
@@ -121,7 +123,7 @@ export async function probeWithFacts(target: Target, makePlan: (facts: Facts) =>
     // Facts the batch could not gather are gathered alone, which says why they cannot be.
     const found = results.get(FACTS_KEY)!;
     fresh = found.code === 0 ? parseFacts(found.output, target.name) : undefined;
-    if (plan && fresh && JSON.stringify(fresh) === JSON.stringify(guess)) return { plan, facts: fresh, ...judge(plan, results) };
+    if (plan && fresh && JSON.stringify(fresh) === JSON.stringify(guess)) return { plan, facts: fresh, ...judge(plan, results, new Redactor(Object.values(env))) };
   }
   const facts = fresh ?? (await gatherFacts(target));
   const plan = makePlan(facts);

@@ -3,25 +3,22 @@ import type { ExecResult, Target } from '../targets/target.js';
 // The run was interrupted (a signal aborted it): whatever runs stops, and the journal says so.
 export class Interrupted extends Error {}
 
-// How every command of a run reaches the target: after the prelude, with the run's environment, its abort signal,
-// and the step's process group reported while it runs.
+// How every command of a run reaches the target: after the prelude, with the run's environment and its abort signal.
 export class RunShell {
   constructor(
     private readonly target: Target,
-    private readonly opts: { prelude: string; env: Record<string, string>; signal?: AbortSignal; onStepGroup?: (group: number | undefined) => void },
+    private readonly opts: { prelude: string; env: Record<string, string>; signal?: AbortSignal },
   ) {}
 
   // Run a script; throws Interrupted when the run was aborted meanwhile.
   async exec(script: string, env: Record<string, string>, timeoutMs: number, onOutput?: (chunk: string) => void): Promise<ExecResult> {
-    const { signal, onStepGroup } = this.opts;
+    const { signal } = this.opts;
     const res = await this.target.exec(`${this.opts.prelude}\n${script}`, {
       env: { ...this.opts.env, ...env },
       timeoutMs,
       ...(signal ? { signal } : {}),
       ...(onOutput ? { onOutput } : {}),
-      ...(onStepGroup ? { onSpawn: onStepGroup } : {}),
     });
-    onStepGroup?.(undefined);
     if (res.aborted || signal?.aborted) throw new Interrupted();
     return res;
   }

@@ -26,8 +26,6 @@ export interface ApplyOptions {
   // Overrides every step's retry count when set.
   retries?: number;
   retryDelayMs?: number;
-  // Called with the process group of each step as it starts (undefined when it ends).
-  onStepGroup?: (group: number | undefined) => void;
   // Step guards the probe already ran ("recipe id\0step index" → held), so their steps need not ask again.
   guards?: Map<string, boolean>;
   // After recipes that installed facts the plan predicted: a new plan when the box's facts differ (src/run/redecide.ts).
@@ -53,7 +51,7 @@ export class Runner {
 
   constructor(private plan: Plan, private readonly target: Target, private readonly opts: ApplyOptions) {
     const prelude = `set -euo pipefail\n${envPrelude(plan.facts)}`;
-    this.shell = new RunShell(target, { prelude, env: opts.env, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onStepGroup ? { onStepGroup: opts.onStepGroup } : {}) });
+    this.shell = new RunShell(target, { prelude, env: opts.env, ...(opts.signal ? { signal: opts.signal } : {}) });
   }
 
   async apply(statuses: Map<string, RecipeStatus>): Promise<ApplyResult> {
@@ -153,7 +151,7 @@ export class Runner {
     if (recipe.check) {
       const res = this.steps.checkedWithStep.get(recipe.id) ?? (await this.shell.exec(recipe.check.script, {}, 60_000));
       this.steps.checkedWithStep.delete(recipe.id);
-      after = judgeCheck(recipe.check, res.code, res.output);
+      after = judgeCheck(recipe.check, res.code, res.output, redactor);
       if (after.state !== 'satisfied') {
         const out = redactor.redact(res.output);
         this.opts.journal.unfinishRecipe(recipe.id, `its check failed after its steps: ${after.detail}`);

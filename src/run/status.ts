@@ -1,6 +1,7 @@
 import type { PlannedCheck, PlannedRecipe } from '../plan/types.js';
 import { serviceState, type ServiceState } from '../recipe/service.js';
-import { extractVersion } from '../version/extract.js';
+import { extractVersion, firstMatch } from '../version/extract.js';
+import type { Redactor } from './redact.js';
 
 // Where a recipe stands on the target.
 export type State = 'satisfied' | 'missing' | 'wrong' | 'skipped' | 'unchecked' | 'stack' | 'blocked';
@@ -23,13 +24,20 @@ function lastLine(output: string): string {
 
 // Where the check found what it found: the `at` group of its version pattern, when that matched.
 function foundAt(output: string, pattern: RegExp | undefined): string | undefined {
-  const at = pattern && new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')).exec(output)?.groups?.at?.trim();
+  const at = pattern && firstMatch(pattern, output)?.groups?.at?.trim();
   return at || undefined;
 }
 
 // Judge a check's exit code and output against what the recipe wants; a service's state (the output's last line,
-// see recipe/service.ts) is part of it.
-export function judgeCheck(check: PlannedCheck, code: number, output: string): RecipeStatus {
+// see recipe/service.ts) is part of it. With a redactor, every secret in what the status says is hidden (the lines it
+// quotes before they are cut short, so that no part of a secret shows).
+export function judgeCheck(check: PlannedCheck, code: number, output: string, redactor?: Redactor): RecipeStatus {
+  if (!redactor) return judge(check, code, output, lastLine);
+  return redactor.redactAll(judge(check, code, output, (text) => lastLine(redactor.redact(text))));
+}
+
+// The status a check's answer gives; `line` quotes the last line of some output.
+function judge(check: PlannedCheck, code: number, output: string, line: (text: string) => string): RecipeStatus {
   const { service, rest } = serviceState(output);
   const wants = check.wants?.text;
   const at = check.query ? undefined : foundAt(rest, check.pattern);
@@ -37,7 +45,7 @@ export function judgeCheck(check: PlannedCheck, code: number, output: string): R
   const foundText = (found: string) => `found ${found}${at ? ` at ${at}` : ''}${wants ? `, wants ${wants}` : ''}`;
   const serviceText = service ? `; service ${service.name}: ${service.running ? 'running' : 'not running'}` : '';
   if (code !== 0) {
-    const why = lastLine(rest);
+    const why = line(rest);
     // The check failed after printing a version (a client there, its server down): say what was found.
     const version = check.pattern && !check.query ? extractVersion(rest, check.pattern) : undefined;
     const printed = version !== undefined && /^\d/.test(version) ? version : undefined;
@@ -47,7 +55,7 @@ export function judgeCheck(check: PlannedCheck, code: number, output: string): R
   }
   const found = extractVersion(rest, check.pattern);
   if (!check.wants) return { state: 'satisfied', ...seen(found), detail: `${found ? foundText(found) : 'installed'}${serviceText}` };
-  if (found === undefined) return { state: 'wrong', ...seen(undefined), detail: `installed, but its version cannot be read from "${lastLine(rest)}", wants ${check.wants.text}${serviceText}` };
+  if (found === undefined) return { state: 'wrong', ...seen(undefined), detail: `installed, but its version cannot be read from "${line(rest)}", wants ${check.wants.text}${serviceText}` };
   return { state: check.wants.test(found) ? 'satisfied' : 'wrong', ...seen(found), detail: `${foundText(found)}${serviceText}` };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { PlannedRecipe } from '../plan/types.js';
@@ -68,11 +69,13 @@ export class StepRunner {
     const log = join(this.ctx.logDir, `${String(++this.logIndex).padStart(2, '0')}-${recipe.id.replace(/[^\w.-]+/g, '_')}-${index + 1}.log`);
     const stream = createWriteStream(log);
     stream.write(`# recipe: ${recipe.id}\n# step ${index + 1}: ${title}\n`);
-    journal.mark(recipe.id, index, title, hash, 'running');
+    // Every process of the step carries this mark in its environment (RIG_STEP), so a later run can find what it left.
+    const mark = randomBytes(8).toString('hex');
+    journal.mark(recipe.id, index, title, hash, 'running', mark);
     const outputs: string[] = [];
     const command = step.fetch ? `${fetchScript(step.fetch)}\n${step.script}` : step.script;
     try {
-      const result = await withRetries(this.ctx.shell, (this.ctx.retries ?? step.retries) + 1, this.ctx.retryDelayMs ?? 1000, step.fetch?.url ?? command, () => this.attempt(recipe, step, index, hash, stream, last), ({ failure, attempt, attempts, delayMs }) => {
+      const result = await withRetries(this.ctx.shell, (this.ctx.retries ?? step.retries) + 1, this.ctx.retryDelayMs ?? 1000, step.fetch?.url ?? command, () => this.attempt(recipe, step, index, hash, stream, last, mark), ({ failure, attempt, attempts, delayMs }) => {
         outputs.push(redactor.redact(failure.output));
         stream.write(`\n# attempt ${attempt} of ${attempts} failed: exit ${failure.code}\n`);
         if (delayMs !== undefined) emit({ type: 'step-retry', id: recipe.id, step: index, attempt: attempt + 1, of: attempts, delayMs, reason: redactor.redact(tail(failure.output).at(-1) ?? `exit ${failure.code}`) });
@@ -103,7 +106,7 @@ export class StepRunner {
   private async fetch(recipe: PlannedRecipe, step: RenderedStep, index: number, env: Record<string, string>, log: WriteStream): Promise<string | undefined> {
     const fetch = step.fetch!;
     const { shell, guards, signal } = this.ctx;
-    if (!env.RIG_DIGEST && fetch.digestFrom) env.RIG_DIGEST = await fetchChecksum(fetch.digestFrom, new URL(fetch.url).pathname.split('/').pop()!, fetch.algo, signal);
+    if (!env.RIG_DIGEST && fetch.digestFrom) env.RIG_DIGEST = await fetchChecksum(fetch.digestFrom, new URL(fetch.url).pathname.split('/').pop()!, fetch.algo, { signal, timeoutMs: step.timeoutMs });
     const key = `${recipe.id}\0${index}`;
     const probed = fetch.digestFrom ? undefined : guards?.get(key);
     guards?.delete(key);
@@ -111,15 +114,15 @@ export class StepRunner {
     log.write(`# fetch ${fetch.url}\n`);
     const progress = (received: number, total: number | undefined) => this.ctx.emit({ type: 'step-progress', id: recipe.id, step: index, received, total });
     const digest = { algo: fetch.algo, ...(env.RIG_DIGEST ? { value: env.RIG_DIGEST } : {}) };
-    const { path } = await (this.ctx.prefetched.take(fetch) ?? fetchToCache(fetch.url, digest, this.ctx.cacheDir, progress, signal));
+    const { path } = await (this.ctx.prefetched.take(fetch) ?? fetchToCache(fetch.url, digest, this.ctx.cacheDir, { onProgress: progress, signal, timeoutMs: step.timeoutMs }));
     await shell.putFile(path, fetch.tempPath);
     return undefined;
   }
 
   // One try of a step; returns why it was skipped, or undefined when it ran. Throws StepFailure.
-  private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, hash: string, log: WriteStream, last: boolean): Promise<string | undefined> {
+  private async attempt(recipe: PlannedRecipe, step: RenderedStep, index: number, hash: string, log: WriteStream, last: boolean, mark: string): Promise<string | undefined> {
     const { emit, redactor, journal, shell } = this.ctx;
-    const env: Record<string, string> = step.fetch ? { RIG_FILE: step.fetch.tempPath, RIG_DIGEST: step.fetch.digest ?? '' } : {};
+    const env: Record<string, string> = { RIG_STEP: mark, ...(step.fetch ? { RIG_FILE: step.fetch.tempPath, RIG_DIGEST: step.fetch.digest ?? '' } : {}) };
     if (step.fetch) {
       const skipped = await this.fetch(recipe, step, index, env, log);
       if (skipped) return skipped;

@@ -5,19 +5,37 @@ import type { AptSetting, KindRender, RenderContext } from './types.js';
 
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const FRESH_MINUTES = 24 * 60;
+// Seconds apt-get waits for another package manager's lock before it gives up.
+const LOCK_WAIT_S = 300;
+
+// Shell that finishes what an interrupted dpkg left (its journal under /var/lib/dpkg/updates, or packages half
+// installed): `dpkg --configure -a` (waiting, for a bounded time, while another dpkg holds its lock), then `apt-get -f
+// install` for what that could not configure (a dependency the interrupted run had not unpacked yet).
+const REPAIR = [
+  `if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || [ -n "$(dpkg --audit 2>/dev/null)" ]; then`,
+  '  rig_tries=0',
+  '  until rig_out=$(dpkg --configure -a 2>&1); do',
+  `    case "$rig_out" in *lock*) ;; *) break ;; esac`,
+  `    rig_tries=$((rig_tries + 1)); [ "$rig_tries" -lt ${LOCK_WAIT_S / 5} ] || { printf '%s\\n' "$rig_out" >&2; exit 1; }; sleep 5`,
+  '  done',
+  `  printf '%s\\n' "$rig_out"`,
+  `  apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} -f install -y`,
+  'fi',
+].join('\n');
 
 // The guard and script of installing these packages: skipped when dpkg reports all installed.
 export function aptScripts({ packages, update }: AptSetting): { guard: string; script: string } {
   const names = packages.map((p) => p.replace(/=.*/, ''));
   const guard = `[ "$(dpkg-query -W -f='\${db:Status-Status}\\n' ${shjoin(names)} 2>/dev/null | grep -cx installed)" = ${names.length} ]`;
-  const install = `apt-get install -y --no-install-recommends ${shjoin(packages)}`;
-  const lines = ['export DEBIAN_FRONTEND=noninteractive'];
-  if (update === 'always') lines.push('apt-get update', install);
+  const install = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} install -y --no-install-recommends ${shjoin(packages)}`;
+  const lines = ['export DEBIAN_FRONTEND=noninteractive', REPAIR];
+  const refresh = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} update`;
+  if (update === 'always') lines.push(refresh, install);
   else if (update === 'never') lines.push(install);
   else {
     lines.push(
-      `if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -${FRESH_MINUTES} 2>/dev/null | head -n 1)" ]; then apt-get update; fi`,
-      `${install} || { apt-get update && ${install}; }`,
+      `if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -${FRESH_MINUTES} 2>/dev/null | head -n 1)" ]; then ${refresh}; fi`,
+      `${install} || { ${refresh} && ${install}; }`,
     );
   }
   return { guard, script: lines.join('\n') };

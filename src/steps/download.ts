@@ -4,14 +4,10 @@ import { UserError } from '../errors.js';
 import { rewriteUrl } from '../recipe/mirror.js';
 import { DIGEST_ALGOS, type DigestAlgo, type StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
+import { checkArchiveScript, unpackScript } from './archive.js';
 import { pathNeedsRoot, targetPath } from './paths.js';
+import { replaceFileScript } from './replace-file.js';
 import type { Fetch, KindRender, RenderContext } from './types.js';
-
-// Shell that refuses an archive with absolute paths, ".." parts, or links that point outside it.
-const SAFE_ARCHIVE = [
-  `if tar -tf "$RIG_FILE" | grep -qE '^/|(^|/)\\.\\.(/|$)'; then echo "rig: archive has paths outside its folder; refusing it" >&2; rm -f "$RIG_FILE"; exit 1; fi`,
-  `if tar -tvf "$RIG_FILE" | awk '$1 ~ /^[lh]/ && ($NF ~ /^\\// || $NF ~ /(^|\\/)\\.\\.(\\/|$)/) {bad=1} END {exit !bad}'; then echo "rig: archive has links outside its folder; refusing it" >&2; rm -f "$RIG_FILE"; exit 1; fi`,
-].join('\n');
 
 // Hex digits of each digest.
 export const DIGEST_DIGITS: Record<DigestAlgo, number> = { sha256: 64, sha512: 128, md5: 32 };
@@ -33,32 +29,32 @@ function digestOf(spec: StepSpec<'download'>, ctx: RenderContext): Pick<Fetch, '
   const algo = DIGEST_ALGOS.find((a) => spec[a] !== undefined);
   if (!algo) return { algo: 'sha256' };
   const given = spec[algo]!;
-  if (typeof given !== 'string') return { algo, digestFrom: rewriteUrl(ctx.mirror, ctx.data(given.from)) };
+  if (typeof given !== 'string') return { algo, digestFrom: checkedUrl(rewriteUrl(ctx.mirror, ctx.data(given.from)), `${algo}.from`) };
   const digest = ctx.data(given).toLowerCase();
   if (!new RegExp(`^[0-9a-f]{${DIGEST_DIGITS[algo]}}$`).test(digest)) throw new UserError(`${algo} "${digest}" is not ${DIGEST_DIGITS[algo]} hex digits`);
   return { algo, digest };
+}
+
+// The URL, refused unless it is one (so it never begins with "-", which curl would read as an option).
+function checkedUrl(url: string, what: string): string {
+  if (!URL.canParse(url)) throw new UserError(`${what}: "${url}" is not a URL`);
+  return url;
 }
 
 function fileName(url: string): string {
   return posix.basename(new URL(url).pathname) || 'download';
 }
 
-// download: the runner fetches the file (verified by sha256), then this script moves it into place or unpacks it.
+// download: the runner fetches the file into rig's own folder on the target (never a name in a shared one such as
+// /var/tmp, where anyone could plant a link), then this script verifies it and copies it into place or unpacks it.
 export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): KindRender {
-  const url = rewriteUrl(ctx.mirror, ctx.data(spec.download));
+  const url = checkedUrl(rewriteUrl(ctx.mirror, ctx.data(spec.download)), 'download');
   const name = fileName(url);
-  const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: `/var/tmp/rig-${name}.partial` };
+  const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: `${ctx.facts.stateDir}/partial/${name}` };
   const verify = verifyScript(fetch.algo);
   if (spec.to !== undefined) {
     const dest = targetPath(ctx.data(spec.to), ctx.facts);
-    const tmp = shq(`${dest}.rig-tmp`);
-    const script = [
-      verify,
-      `mkdir -p ${shq(posix.dirname(dest))}`,
-      `mv -f "$RIG_FILE" ${tmp}`,
-      `chmod ${spec.mode ?? '0644'} ${tmp}`,
-      `mv -f ${tmp} ${shq(dest)}`,
-    ].join('\n');
+    const script = [verify, replaceFileScript(dest, ['cp "$RIG_FILE" "$rig_tmp"', 'rm -f "$RIG_FILE"', `chmod ${spec.mode ?? '0644'} "$rig_tmp"`])].join('\n');
     const guard = fetch.digest || fetch.digestFrom
       ? `[ -f ${shq(dest)} ] && echo ${expectedDigest(fetch)}"  "${shq(dest)} | ${fetch.algo}sum -c --quiet - >/dev/null 2>&1`
       : `[ -f ${shq(dest)} ]`;
@@ -66,13 +62,12 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
   }
   const dir = targetPath(ctx.data(spec.extract!), ctx.facts);
   const marker = `${ctx.facts.stateDir}/extracted/${createHash('sha256').update(`${url}\n${dir}`).digest('hex').slice(0, 24)}`;
-  const strip = spec.strip ? ` --strip-components=${spec.strip}` : '';
   const script = [
     verify,
-    SAFE_ARCHIVE,
-    `mkdir -p ${shq(dir)} ${shq(posix.dirname(marker))}`,
-    `tar -xf "$RIG_FILE" -C ${shq(dir)}${strip} --no-same-owner`,
+    checkArchiveScript(spec.strip ?? 0),
+    unpackScript(dir, spec.strip ?? 0),
     `rm -f "$RIG_FILE"`,
+    `mkdir -p ${shq(posix.dirname(marker))}`,
     `printf '%s\\n' ${expectedDigest(fetch)} > ${shq(marker)}`,
   ].join('\n');
   const guard = `[ -f ${shq(marker)} ] && [ "$(cat ${shq(marker)})" = ${expectedDigest(fetch)} ]`;
@@ -91,7 +86,7 @@ export function fetchParts(fetch: Fetch): { digest: string; download: string } {
     lines.push(`RIG_DIGEST=$(curl -fsSL --retry 3 ${shq(fetch.digestFrom)} | awk -v f=${shq(name)} -v d=${DIGEST_DIGITS[fetch.algo]} ${shq(pick)})`);
     lines.push(`[ -n "$RIG_DIGEST" ] || { echo ${shq(`rig: no ${fetch.algo} listed for ${name} in ${fetch.digestFrom}`)} >&2; exit 1; }`);
   } else lines.push('RIG_DIGEST=');
-  return { digest: lines.join('\n'), download: `curl -fL --retry 3 -o "$RIG_FILE" ${shq(fetch.url)}` };
+  return { digest: lines.join('\n'), download: `mkdir -p ${shq(posix.dirname(fetch.tempPath))}\ncurl -fL --retry 3 -o "$RIG_FILE" ${shq(fetch.url)}` };
 }
 
 // The whole fetch as one script, for the dry run and failure reports.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { sameFileGuard, writeFileScript } from './file.js';
@@ -28,9 +29,18 @@ function envFileContent(recipe: string, setting: EnvSetting): string {
   return `${lines.join('\n')}\n`;
 }
 
-// env: PATH entries and variables in a profile file of this recipe, read by login shells and by every later rig command.
+// The profile file of this instance of the recipe: rig-NAME.sh, or rig-NAME-HASH.sh for an instance required with
+// params (two venvs of one recipe), so that each instance keeps a file of its own rather than rewriting a shared one.
+function profileFile(ctx: RenderContext): string {
+  const dir = targetPath(ctx.facts.envDir, ctx.facts);
+  const instance = ctx.instance ?? ctx.recipe;
+  if (instance === ctx.recipe) return `${dir}/rig-${ctx.recipe}.sh`;
+  return `${dir}/rig-${ctx.recipe}-${createHash('sha256').update(instance).digest('hex').slice(0, 12)}.sh`;
+}
+
+// env: PATH entries and variables in a profile file of this recipe instance, read by login shells and by every later rig command.
 export function renderEnv(spec: StepSpec<'env'>, ctx: RenderContext): KindRender {
-  const file = `${targetPath(ctx.facts.envDir, ctx.facts)}/rig-${ctx.recipe}.sh`;
+  const file = profileFile(ctx);
   const env = envSetting(spec, ctx);
   const content = envFileContent(ctx.recipe, env);
   const what = [...(spec.env.path?.length ? ['PATH'] : []), ...Object.keys(spec.env.prepend ?? {}), ...Object.keys(spec.env.vars ?? {})];

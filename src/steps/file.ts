@@ -1,42 +1,47 @@
-import { posix } from 'node:path';
+import { UserError } from '../errors.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { pathNeedsRoot, targetPath } from './paths.js';
+import { replaceFileScript } from './replace-file.js';
 import type { KindRender, RenderContext } from './types.js';
 
-// Shell that writes `content` to `path` through a temporary file and a rename, so the file is never half-written.
+// Shell that writes `content` to `path` through a fresh temporary file and a rename, so the file is never half-written.
 export function writeFileScript(path: string, content: string, mode: string): string {
-  const tmp = shq(`${path}.rig-tmp`);
-  return [
-    `mkdir -p ${shq(posix.dirname(path))}`,
-    `printf '%s' ${shq(content)} > ${tmp}`,
-    `chmod ${mode} ${tmp}`,
-    `mv -f ${tmp} ${shq(path)}`,
-  ].join('\n');
+  return replaceFileScript(path, [`printf '%s' ${shq(content)} > "$rig_tmp"`, `chmod ${mode} "$rig_tmp"`]);
+}
+
+function modeTest(p: string, mode: string): string {
+  return `[ "$(stat -c %a ${p})" = ${Number.parseInt(mode, 8).toString(8)} ]`;
 }
 
 // Shell that exits 0 when `path` holds exactly `content` with `mode`.
 export function sameFileGuard(path: string, content: string, mode: string): string {
   const p = shq(path);
-  return `[ -f ${p} ] && [ "$(stat -c %a ${p})" = ${Number.parseInt(mode, 8).toString(8)} ] && printf '%s' ${shq(content)} | cmp -s - ${p}`;
+  return `[ -f ${p} ] && ${modeTest(p, mode)} && printf '%s' ${shq(content)} | cmp -s - ${p}`;
 }
 
-// file: writes a whole file (compared by content and mode) or makes sure it holds one line.
+// The file with `line` added at its end (a new file when there is none, mode 0644 unless `mode` is given): the file's
+// own content, owner and mode are copied into the fresh temporary file first.
+function addLine(path: string, line: string, mode: string | undefined): string {
+  const p = shq(path);
+  return replaceFileScript(path, [
+    `if [ -f ${p} ]; then cp -p ${p} "$rig_tmp"; else chmod 0644 "$rig_tmp"; fi`,
+    `if [ -s "$rig_tmp" ] && [ "$(tail -c 1 "$rig_tmp")" != "" ]; then echo >> "$rig_tmp"; fi`,
+    `printf '%s\\n' ${shq(line)} >> "$rig_tmp"`,
+    ...(mode ? [`chmod ${mode} "$rig_tmp"`] : []),
+  ]);
+}
+
+// file: writes a whole file (compared by content and mode) or makes sure it holds one line (and the mode, when given).
 export function renderFile(spec: StepSpec<'file'>, ctx: RenderContext): KindRender {
   const path = targetPath(ctx.data(spec.file), ctx.facts);
   const root = pathNeedsRoot(path, ctx.facts);
   if (spec.line !== undefined) {
     const line = ctx.data(spec.line);
+    if (/[\r\n]/.test(line)) throw new UserError(`file: line ${JSON.stringify(line)} has a line break; line adds one line (write several with content)`);
     const p = shq(path);
-    const tmp = shq(`${path}.rig-tmp`);
-    const script = [
-      `mkdir -p ${shq(posix.dirname(path))}`,
-      `if [ -f ${p} ]; then cp -p ${p} ${tmp}; else : > ${tmp}; fi`,
-      `if [ -s ${tmp} ] && [ "$(tail -c 1 ${tmp})" != "" ]; then echo >> ${tmp}; fi`,
-      `printf '%s\\n' ${shq(line)} >> ${tmp}`,
-      `mv -f ${tmp} ${p}`,
-    ].join('\n');
-    return { title: `line in ${path}`, guard: `grep -qxF -- ${shq(line)} ${p} 2>/dev/null`, script, root };
+    const guard = `grep -qxF -- ${shq(line)} ${p} 2>/dev/null${spec.mode ? ` && ${modeTest(p, spec.mode)}` : ''}`;
+    return { title: `line in ${path}`, guard, script: addLine(path, line, spec.mode), root };
   }
   const content = ctx.data(spec.content!);
   const mode = spec.mode ?? '0644';

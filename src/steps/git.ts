@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { UserError } from '../errors.js';
 import { rewriteUrl } from '../recipe/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
@@ -17,7 +18,8 @@ export function renderGit(spec: StepSpec<'git'>, ctx: RenderContext): KindRender
   const repo = ctx.data(spec.git);
   const dir = targetPath(ctx.data(spec.dir), ctx.facts);
   const ref = spec.ref === undefined ? undefined : ctx.data(spec.ref);
-  for (const [what, value] of [['repository', repo], ['ref', ref]] as const) {
+  const url = rewriteUrl(ctx.mirror, repo);
+  for (const [what, value] of [['repository', repo], ['repository', url], ['ref', ref]] as const) {
     if (value?.startsWith('-')) throw new UserError(`git: ${what} "${value}" begins with "-", which git would read as an option`);
   }
   const git = `git${mirrorConfig(ctx)}`;
@@ -25,8 +27,19 @@ export function renderGit(spec: StepSpec<'git'>, ctx: RenderContext): KindRender
   const clone = [`${git} clone -q`];
   if (spec.depth && ref && !COMMIT.test(ref)) clone.push(`--depth ${spec.depth}`);
   if (ref && !COMMIT.test(ref)) clone.push(`--branch ${shq(ref)}`);
-  clone.push(shq(rewriteUrl(ctx.mirror, repo)), d);
-  const lines = [`[ -d ${d}/.git ] || ${clone.join(' ')}`];
+  clone.push(shq(url), '"$rig_clone"');
+  // Cloned beside the destination and renamed into place: an interrupted clone leaves no half repository there.
+  const parent = posix.dirname(dir);
+  const lines = [
+    `if [ ! -d ${d}/.git ]; then`,
+    `mkdir -p ${shq(parent)} && rig_clone=$(mktemp -d ${shq(`${parent === '/' ? '' : parent}/.${posix.basename(dir)}.rig-clone-XXXXXX`)})`,
+    `trap 'rm -rf "$rig_clone"' EXIT`,
+    // mktemp makes it 0700: give it the mode a folder git made itself would have.
+    `chmod "$(printf '%o' $(( 0777 & ~$(umask) )))" "$rig_clone"`,
+    clone.join(' '),
+    `mv -T "$rig_clone" ${d}`,
+    'fi',
+  ];
   if (ref) {
     const commit = shq(`${ref}^{commit}`);
     lines.push(`git -C ${d} rev-parse -q --verify ${commit} >/dev/null || ${git} -C ${d} fetch -q origin ${shq(ref)}`);

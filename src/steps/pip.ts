@@ -1,8 +1,10 @@
+import { UserError } from '../errors.js';
 import { rewriteUrl } from '../recipe/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shjoin, shq } from '../shell/quote.js';
 import { targetPath } from './paths.js';
 import { PINS_PY, SATISFIED_PY } from './pip-programs.js';
+import { replaceFileScript } from './replace-file.js';
 import type { KindRender, RenderContext } from './types.js';
 
 function hostOf(url: string): string | undefined {
@@ -23,13 +25,15 @@ function constrained(python: string, venv: string, args: string[], reqs: string[
   return [
     `set --; for rig_c in ${shq(dir)}/*.txt; do [ -f "$rig_c" ] && [ "$rig_c" != ${shq(own)} ] && set -- "$@" -c "$rig_c"; done; unset rig_c`,
     `${shq(python)} ${shjoin(args)} "$@" ${shjoin(reqs)}`,
-    `mkdir -p ${shq(dir)} && ${shq(python)} -c ${shq(PINS_PY)} ${shjoin(reqs)} > ${shq(`${own}.tmp`)} && mv ${shq(`${own}.tmp`)} ${shq(own)}`,
+    replaceFileScript(own, [`${shq(python)} -c ${shq(PINS_PY)} ${shjoin(reqs)} > "$rig_tmp"`, 'chmod 0644 "$rig_tmp"']),
   ];
 }
 
 // pip: installs requirements into an interpreter or a venv (created when missing) unless all are satisfied.
 export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender {
   const reqs = spec.pip.map((r) => ctx.data(r)).filter(Boolean);
+  const option = reqs.find((r) => r.startsWith('-'));
+  if (option !== undefined) throw new UserError(`pip: requirement "${option}" begins with "-", which pip would read as an option (pip options go in args)`);
   const venv = spec.venv === undefined ? undefined : targetPath(ctx.data(spec.venv), ctx.facts);
   const python = venv ? `${venv}/bin/python` : ctx.data(spec.python ?? 'python3');
   const given = spec.index === undefined ? '' : ctx.data(spec.index);

@@ -37,11 +37,18 @@ function renderKind(step: Step, ctx: RenderContext): KindRender {
   }
 }
 
-// Run a script as root through sudo when the target user is not root; the named variables travel with it.
-export function asRoot(script: string, facts: Facts, keep: readonly string[]): string {
+// Run a script as root through sudo when the target user is not root. The `keep` variables travel on sudo's command
+// line; the `secrets` never do: their values go to root's shell on its stdin (printf is a builtin, so they are on no
+// process's command line), NUL-terminated, read before anything else runs.
+export function asRoot(script: string, facts: Facts, keep: readonly string[], secrets: readonly string[] = []): string {
   if (facts.root) return script;
   const vars = keep.map((name) => `${name}="\${${name}:-}" `).join('');
-  return `sudo -n env ${vars}bash -c ${shq(`${envPrelude(facts)}\n${script}`)}`;
+  // The root shell stops at the first failing command, as the user's own does.
+  const body = `set -euo pipefail\n${envPrelude(facts)}\n${script}`;
+  if (!secrets.length) return `sudo -n env ${vars}bash -c ${shq(body)}`;
+  const values = secrets.map((name) => `"\${${name}-}"`).join(' ');
+  const reads = `${secrets.map((name) => `IFS= read -r -d "" ${name}`).join('; ')}; export ${secrets.join(' ')}`;
+  return `printf '%s\\0' ${values} | sudo -n env ${vars}bash -c ${shq(`${reads}\n${body}`)}`;
 }
 
 // Render one step to shell with its guard, timeout and retries; root steps go through sudo when needed.
@@ -54,7 +61,8 @@ export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
   const rendered: RenderedStep = {
     kind: step.kind,
     title: step.spec.name === undefined ? kind.title : ctx.data(step.spec.name),
-    script: root ? asRoot(kind.script, ctx.facts, [...(kind.fetch ? ['RIG_FILE', 'RIG_DIGEST'] : []), ...ctx.secretEnvs]) : kind.script,
+    // RIG_STEP marks the step's processes (src/run/leftover.ts): root's must carry it too.
+    script: root ? asRoot(kind.script, ctx.facts, ['RIG_STEP', ...(kind.fetch ? ['RIG_FILE', 'RIG_DIGEST'] : [])], ctx.secretEnvs) : kind.script,
     root,
     timeoutMs: (step.spec.timeout ?? DEFAULT_TIMEOUT_S[step.kind]) * 1000,
     retries: step.spec.retries ?? DEFAULT_RETRIES[step.kind],

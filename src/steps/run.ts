@@ -1,7 +1,7 @@
-import { posix } from 'node:path';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { targetPath } from './paths.js';
+import { replaceFileScript } from './replace-file.js';
 import type { KindRender, RenderContext } from './types.js';
 
 // run: a shell command, skipped when `creates` exists or `unless` succeeds.
@@ -15,8 +15,8 @@ export function renderRun(spec: StepSpec<'run'>, ctx: RenderContext): KindRender
   const command = ctx.shell(spec.run);
   if (spec.secretOutput !== undefined) {
     const file = targetPath(ctx.data(spec.secretOutput), ctx.facts);
-    const tmp = shq(`${file}.rig-tmp`);
-    lines.push(`umask 077 && mkdir -p ${shq(posix.dirname(file))}`, `{\n${command}\n} > ${tmp}`, `mv -f ${tmp} ${shq(file)}`);
+    // Written to a file made fresh (mode 0600), never through a link planted at a predictable name.
+    lines.push('umask 077', replaceFileScript(file, [`{\n${command}\n} > "$rig_tmp"`]));
   } else lines.push(command);
   const first = command.split('\n').find((l) => l.trim()) ?? '';
   const rendered: KindRender = { title: first.length > 70 ? `${first.slice(0, 69)}…` : first, script: lines.join('\n'), root: spec.root ?? false };

@@ -13,6 +13,9 @@ export interface RenderContext {
   facts: Facts;
   mirror: Mirror;
   recipe: string;
+  // The plan's id of the instance being rendered ("name(param=value,…)" for one required with params); absent or the
+  // name for the recipe's plain instance.
+  instance?: string;
   // Environment variables that carry this recipe's secret params.
   secretEnvs: readonly string[];
   // Render a template whose result is data (URL, path, package name).

@@ -1,4 +1,6 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
@@ -14,9 +16,17 @@ export class LocalTarget implements Target {
     return spawnScript('bash', ['-s'], script, options);
   }
 
+  // Copied to a new file of its own (never through a link at the destination), then renamed into place.
   async putFile(localPath: string, targetPath: string): Promise<void> {
     await mkdir(dirname(targetPath), { recursive: true });
-    await copyFile(localPath, targetPath);
+    const tmp = `${targetPath}.${randomBytes(6).toString('hex')}`;
+    try {
+      await copyFile(localPath, tmp, constants.COPYFILE_EXCL);
+      await rename(tmp, targetPath);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async commit(): Promise<void> {

@@ -30,6 +30,7 @@ export class NewContainer extends ContainerBase {
   private turn: Promise<unknown> = Promise.resolve();
   readonly lasting: boolean;
   readonly cacheKey: string;
+  readonly resumeAs: string | undefined;
 
   private constructor(
     engine: Engine,
@@ -46,6 +47,7 @@ export class NewContainer extends ContainerBase {
     super(engine, container, options);
     this.lasting = options.keep === true || options.committed === true;
     this.cacheKey = name.replace(/ \(rig-[0-9a-f]+\)$/, '');
+    this.resumeAs = options.keep ? `container:${container}` : undefined;
   }
 
   // Start a new container of `image` with the agent as its main process, its client attached to rig: host network, host

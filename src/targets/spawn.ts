@@ -25,7 +25,6 @@ export async function spawnScript(file: string, args: readonly string[], script:
     detached: true,
     stripFinalNewline: false,
   });
-  if (child.pid) options.onSpawn?.(child.pid);
   let output = '';
   let timedOut = false;
   let aborted = false;

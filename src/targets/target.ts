@@ -8,8 +8,6 @@ export interface ExecOptions {
   signal?: AbortSignal;
   // Called with output (stdout and stderr interleaved) as it arrives.
   onOutput?: (chunk: string) => void;
-  // Called with the process group of the script once it started.
-  onSpawn?: (group: number) => void;
 }
 
 // The outcome of a script: its exit code and its output (stdout and stderr interleaved).
@@ -28,6 +26,8 @@ export interface Target {
   readonly cacheKey: string;
   // Does what rig writes there (its journal) outlive this run? Not in a container rig made and removes afterwards.
   readonly lasting: boolean;
+  // The --target that reaches this same target in a later run, when it differs from the one given (a kept container).
+  readonly resumeAs?: string;
   // Run a bash script (given on stdin, with stdin then closed for its commands).
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
   // Copy a file from this machine to a path on the target.

@@ -21,12 +21,17 @@ function tidy(text: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+// The first match of `pattern` in `text`, whatever its flags (a global or sticky pattern is matched as a fresh copy
+// from the start); a pattern of a recipe is matched itself, within its time budget.
+export function firstMatch(pattern: RegExp, text: string): RegExpExecArray | null {
+  return (pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern).exec(text);
+}
+
 // Returns the version in `output`: the pattern's `version` group (else group 1, else the whole
 // match) when a pattern is given, otherwise the first version-looking token; trailing punctuation trimmed.
 export function extractVersion(output: string, pattern?: RegExp): string | undefined {
   if (pattern) {
-    const once = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-    const match = once.exec(output);
+    const match = firstMatch(pattern, output);
     if (!match) return undefined;
     const found = match.groups && 'version' in match.groups ? match.groups.version : match.length > 1 ? match[1] : match[0];
     return found === undefined ? undefined : tidy(found);

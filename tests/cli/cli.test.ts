@@ -156,7 +156,7 @@ describe('rig CLI', () => {
     const res = await rig(['plan', 'dev-base', '--no-probe', '--json']);
     const plan = JSON.parse(res.stdout);
     expect(plan.recipes.map((r: { id: string }) => r.id)).toEqual(['build-essential', 'git', 'curl', 'cmake', 'python3-venv', 'dev-base']);
-    expect(plan.recipes[3].steps[0].script).toContain('apt-get install -y --no-install-recommends cmake');
+    expect(plan.recipes[3].steps[0].script).toContain('install -y --no-install-recommends cmake');
     expect(plan.recipes[3].status.state).toBe('unchecked');
   });
 

@@ -93,7 +93,7 @@ describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a
         expect(await podmanOk(['exec', name!, 'bash', '-lc', 'nvcc -V'])).toBe(nvccOutput(c.release).trimEnd());
         expect(await podmanOk(['exec', name!, 'sh', '-lc', 'nvcc -V'])).toBe(nvccOutput(c.release).trimEnd());
         // The downloaded runfile is gone once installed.
-        expect((await sh(name!, `test -e /var/tmp/rig/${runfileOf(c.release)}`)).code).not.toBe(0);
+        expect((await sh(name!, `test -e /var/cache/rig/${runfileOf(c.release)}`)).code).not.toBe(0);
       }, 600_000);
 
       it('a second apply in that container runs nothing', async () => {
@@ -115,7 +115,7 @@ describe.skipIf(skipReason)('rig apply cuda-toolkit in Ubuntu containers, from a
     expect(JSON.stringify(fail)).toMatch(new RegExp(`md5 mismatch: got ${lab.server.digests.get(release)}, wanted [0-9a-f]{32}`));
     const nothingLeft = async () => {
       expect(await toolkits(name!)).toEqual({ dirs: [], link: '' });
-      expect((await sh(name!, 'ls /var/tmp/rig/ /var/tmp/rig-* 2>/dev/null | grep -c cuda_ || true')).out.trim()).toBe('0');
+      expect((await sh(name!, 'ls /var/cache/rig/ /var/tmp/rig-* 2>/dev/null | grep -c cuda_ || true')).out.trim()).toBe('0');
     };
     await nothingLeft();
     // md5sum.txt lists the release's other installers but not this runfile: no digest to check it by.

@@ -9,7 +9,7 @@ function fakeApt(root: string): Record<string, string> {
   const db = join(root, 'dpkg.db');
   writeFiles(root, {
     'bin/dpkg-query': `#!/bin/bash\nfor p in "\${@: -$(( $# - 2 ))}"; do grep -qx "$p" ${db} 2>/dev/null && echo installed || echo "dpkg-query: no packages found matching $p" >&2; done\n`,
-    'bin/apt-get': `#!/bin/bash\necho "$*" >> ${root}/apt.log\nif [ "$1" = install ]; then for p in "$@"; do case "$p" in -*|install) ;; *) echo "$p" >> ${db} ;; esac; done; fi\n`,
+    'bin/apt-get': `#!/bin/bash\n[ "$1" = -o ] && shift 2\necho "$*" >> ${root}/apt.log\nif [ "$1" = install ]; then for p in "$@"; do case "$p" in -*|install) ;; *) echo "$p" >> ${db} ;; esac; done; fi\n`,
     'dpkg.db': '',
   });
   for (const tool of ['dpkg-query', 'apt-get']) chmodSync(join(root, 'bin', tool), 0o755);

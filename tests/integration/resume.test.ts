@@ -77,11 +77,16 @@ describe('resume after a crash or an interruption', () => {
 
     const status = await rig(['status'], { env: b.env });
     expect(status.stdout).toContain('rig apply slow --recipes');
-    expect(status.stdout).toMatch(/… slow \[2\] .*: running/);
+    expect(status.stdout).toContain(': stopped before it finished (the rig that ran it is gone)');
+    expect(status.stdout).toMatch(/… slow \[2\] .*: left running \(the next apply stops it first\)/);
+    expect(status.stdout).toContain('Run the same command again to resume: rig apply slow --recipes');
 
     const second = await rig(['apply', 'slow', '--recipes', b.recipes, '--set', 'slow.sleep=0'], { env: b.env });
     expect(second.code, second.stdout + second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/taking over the lock of rig pid \d+, which is gone; stopped the step it left running/);
+    expect(second.stderr).toMatch(/taking over the lock of rig pid \d+, which is gone\n/);
+    expect(second.stderr).toMatch(/stopped the step the last run left running: slow \[2\] /);
+    // Stopped before the run went on: gone, or dead and not yet reaped by its parent.
+    expect(!alive(orphan) || /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${orphan}/stat`, 'utf8')), 'stopped before the run goes on').toBe(true);
     expect(second.stdout).toContain('· [1/3] echo 1 >>');
     expect(second.stdout).toContain('done by an earlier run');
     expect(b.log()).toBe('1\n2\n2\n3\n');

@@ -182,6 +182,7 @@ describe('mirror', () => {
     const [pip, download, git] = planOf(fx, ['r'], { mirror }).recipes[0]!.steps;
     expect(pip!.script).toContain('--index-url http://127.0.0.1:9/simple --trusted-host 127.0.0.1 "$@" wheel');
     expect(download!.fetch!.url).toBe('https://mirror.example/github/o/r/releases/download/v1/x.tar.gz');
-    expect(git!.script).toContain("git -c url.https://mirror.example/github/.insteadOf=https://github.com/ clone -q https://mirror.example/github/o/r.git /opt/r");
+    expect(git!.script).toContain('git -c url.https://mirror.example/github/.insteadOf=https://github.com/ clone -q https://mirror.example/github/o/r.git "$rig_clone"');
+    expect(git!.script).toContain('mv -T "$rig_clone" /opt/r');
   });
 });

@@ -99,7 +99,7 @@ describe('apt steps', () => {
 
   it('goes through sudo when not root', () => {
     const step = render('apt', { apt: ['git'] }, makeFacts({ root: false, sudo: true, user: 'dev', home: '/home/dev' }));
-    expect(step.script).toMatch(/^sudo -n env bash -c '/);
+    expect(step.script).toMatch(/^sudo -n env RIG_STEP="\$\{RIG_STEP:-\}" bash -c 'set -euo pipefail\n/);
     expect(() => render('apt', { apt: ['git'] }, makeFacts({ root: false, sudo: false }))).toThrow(/needs root/);
   });
 });

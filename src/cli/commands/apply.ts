@@ -2,7 +2,6 @@ import { ExitError, UserError } from '../../errors.js';
 import { selectReporter } from '../../report/select.js';
 import { applyPlan } from '../../run/apply-plan.js';
 import { LockHeld } from '../../run/lock.js';
-import { shjoin } from '../../shell/quote.js';
 import { claimSignals } from '../../targets/cleanup.js';
 import { one } from '../args.js';
 import type { Command } from '../command.js';
@@ -15,7 +14,7 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const LOCK_EVENTS = {
   onWait: (h: { pid: number }) => process.stderr.write(`rig: waiting for another rig (pid ${h.pid}) applying to this target to finish…\n`),
-  onTakeover: (h: { pid: number; stoppedGroup?: number }) => process.stderr.write(`rig: taking over the lock of rig pid ${h.pid}, which is gone${h.stoppedGroup ? `; stopped the step it left running (process group ${h.stoppedGroup})` : ''}\n`),
+  onTakeover: (h: { pid: number }) => process.stderr.write(`rig: taking over the lock of rig pid ${h.pid}, which is gone\n`),
   onUnreadable: (file: string, why: string) => process.stderr.write(`rig: ${file}: not a lock file this rig writes (${why}); taking it over as stale\n`),
 };
 
@@ -59,7 +58,7 @@ ${PLAN_FLAGS_HELP}`,
     const unclaimSignals = claimSignals(SIGNALS);
     try {
       const result = await applyPlan({
-        plan, target, probe: session.probe, makePlan: session.makePlan, secrets, argv: shjoin(process.argv.slice(2)),
+        plan, target, probe: session.probe, makePlan: session.makePlan, secrets, argv: process.argv.slice(2),
         wait: args.values['no-wait'] !== true, lockEvents: LOCK_EVENTS, signal: controller.signal, started, ...(retries !== undefined ? { retries } : {}),
         openReport: () => selectReporter({ json: args.values.json === true, verbose: args.values.verbose === true }),
         note: (line) => process.stderr.write(`rig: ${line}\n`),

@@ -12,6 +12,7 @@ import { BUILTIN_RECIPES, type Catalog } from '../../recipe/catalog.js';
 import { isStack } from '../../recipe/model.js';
 import { describeStatus, MARK } from '../../report/describe.js';
 import { probePlan } from '../../run/probe.js';
+import { envSecrets } from '../../run/redact.js';
 import type { RecipeStatus } from '../../run/status.js';
 import { openTarget } from '../../targets/select.js';
 import { many, one } from '../args.js';
@@ -65,7 +66,8 @@ Show every recipe (stacks aside) with its default params: satisfied, missing, wr
 version (what was found, and where when its check says, vs what is wanted), the state of
 the service it starts, skipped or blocked here, and why. All checks run read-only in
 one batch on the target. A recipe that cannot be planned with its default params (one that
-needs a param, say) is listed with the reason.`,
+needs a param, say) is listed with the reason. Secret params are read from RIG_SECRET_*
+variables; their values show as ***.`,
   flags: { ...RECIPE_FLAGS, json: { type: 'boolean' }, target: { type: 'string' }, mirror: { type: 'string' } },
   async run(args) {
     const catalog = openCatalog(args);
@@ -78,7 +80,7 @@ needs a param, say) is listed with the reason.`,
       const lookup: RecipeLookup = (name, where) => catalog.get(name, where);
       const sorted = sortOut(catalog, lookup, facts, data, mirror);
       const plan: Plan = buildPlan(lookup, { names: sorted.names, sets: [], mirror }, facts, data);
-      const { statuses } = await probePlan(plan, target);
+      const { statuses } = await probePlan(plan, target, envSecrets());
       const rows: Row[] = [...plan.recipes.map((r) => ({ recipe: r.id, status: statuses.get(r.id)! })), ...sorted.rows].sort((a, b) => a.recipe.localeCompare(b.recipe));
       if (args.values.json) process.stdout.write(`${JSON.stringify({ target: target.name, facts, recipes: rows }, null, 2)}\n`);
       else process.stdout.write(`rig doctor on ${target.name}: ${describeFacts(facts)}\n\n${table(rows)}\n`);

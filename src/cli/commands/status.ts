@@ -1,6 +1,7 @@
 import { describeFacts } from '../../facts/parse.js';
 import { gatherFacts } from '../../facts/gather.js';
 import { readJournal, type JournalStep } from '../../run/journal.js';
+import { lockHeld, lockPath } from '../../run/lock.js';
 import { openTarget } from '../../targets/select.js';
 import { one } from '../args.js';
 import type { Command } from '../command.js';
@@ -29,9 +30,12 @@ already done are not repeated.`,
         process.stdout.write(`No rig apply has run on ${target.name} (${describeFacts(facts)}).\n`);
         return 0;
       }
-      const out = [`Last run on ${journal.target}: rig ${journal.command}`, `  started ${journal.started}${journal.finished ? `, finished ${journal.finished}` : ''}: ${journal.outcome}`];
-      for (const s of journal.steps) out.push(`  ${MARKS[s.state]} ${s.recipe} [${s.index + 1}] ${s.title}: ${s.state}`);
-      if (journal.outcome !== 'ok' && journal.outcome !== 'running') out.push(`Run the same command again to resume: rig ${journal.command}`);
+      // A journal that says running while no rig holds the target's lock was left by a rig that died (kill -9, power).
+      const dead = journal.outcome === 'running' && !lockHeld(lockPath(target.name, facts));
+      const outcome = dead ? 'stopped before it finished (the rig that ran it is gone)' : journal.outcome;
+      const out = [`Last run on ${journal.target}: rig ${journal.command}`, `  started ${journal.started}${journal.finished ? `, finished ${journal.finished}` : ''}: ${outcome}`];
+      for (const s of journal.steps) out.push(`  ${MARKS[s.state]} ${s.recipe} [${s.index + 1}] ${s.title}: ${dead && s.state === 'running' ? 'left running (the next apply stops it first)' : s.state}`);
+      if (journal.outcome !== 'ok' && (journal.outcome !== 'running' || dead)) out.push(`Run the same command again to resume: rig ${journal.command}`);
       process.stdout.write(`${out.join('\n')}\n`);
       return 0;
     } finally {
