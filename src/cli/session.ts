@@ -18,6 +18,7 @@ import { openTarget } from '../targets/select.js';
 import type { Target } from '../targets/target.js';
 import { many, one, type Parsed } from './args.js';
 import { targetOptions } from './command.js';
+import { envSecrets } from '../run/redact.js';
 
 // Facts a recipe's commands are written with that only make sense as absolute paths (a relative one would be blamed on the recipe).
 function pathProblem(f: Facts): string | undefined {
@@ -91,7 +92,7 @@ export async function openSession(args: Parsed, verb: string, probe: boolean): P
   const factsFile = one(args.values.facts);
   const data = dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]);
   const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), { names, sets, mirror }, facts, data);
-  const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('RIG_SECRET_') && v !== undefined)) as Record<string, string>;
+  const fromEnv = envSecrets();
   const secrets = { ...fromEnv, ...secretsFromSets(sets, new Map(sets.filter((x) => catalog.fileOf(x.recipe)).map((x) => [x.recipe, catalog.get(x.recipe)]))) };
   const target = await openTarget(one(args.values.target), targetOptions(args));
   try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serve } from '../helpers/http.js';
 import { rig } from '../helpers/rig.js';
+import { victim } from '../helpers/steps.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
 // Only what the recipe declares is written: `rig apply` on this machine, with links planted where rig used to write,
@@ -21,18 +22,6 @@ function box() {
   return { root, env, recipes, apply, write: (files: Record<string, string>) => writeFiles(recipes, files) };
 }
 
-// A file that is not rig's to write (an /etc/shadow), mode 0600; `intact` checks it is as it was.
-function victim(dir: string, name = 'shadow') {
-  const path = join(dir, name);
-  writeFileSync(path, 'root:$6$secret:19000:0:99999:7:::\n', { mode: 0o600 });
-  return {
-    path,
-    intact: () => {
-      expect(readFileSync(path, 'utf8')).toBe('root:$6$secret:19000:0:99999:7:::\n');
-      expect(statSync(path).mode & 0o777).toBe(0o600);
-    },
-  };
-}
 
 // A tar archive made by Python's tarfile, whose members no tar command would write: [type, name, target or content, mode].
 function tarball(members: [type: 'file' | 'dir' | 'link', name: string, data?: string, mode?: number][]): Buffer {

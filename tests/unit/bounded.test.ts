@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError, UserErrors } from '../../src/errors.js';
 import { readRegularFile } from '../../src/read-file.js';
 import { parseRecipe } from '../../src/recipe/load.js';
 import { runBatch } from '../../src/run/batch.js';
 import { LineBuffer } from '../../src/run/line-buffer.js';
 import type { Target } from '../../src/targets/target.js';
 import { extractVersion } from '../../src/version/extract.js';
+import { errorLines } from '../helpers/errors.js';
 import { planOf } from '../helpers/plan.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -19,16 +19,6 @@ function timed(fn: () => void): number {
   return performance.now() - start;
 }
 
-function errorsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserErrors) return err.errors.map((e) => e.line);
-    if (err instanceof UserError) return [err.line];
-    throw err;
-  }
-  return [];
-}
 
 const checkRecipe = (name: string, version: string, extra = '') => `name: ${name}\nsummary: s\ncheck:\n  run: "true"\n  version: '${version}'\n${extra}`;
 
@@ -52,7 +42,7 @@ describe('regexes of recipes run in bounded time', () => {
   it('one the linear engine cannot run (a lookahead) stops after its budget: one line naming the key and its position', () => {
     const recipe = parseRecipe(checkRecipe('spinla', '^(?=a)(a+)+$'), 'spinla.yaml');
     let errors: string[] = [];
-    const ms = timed(() => (errors = errorsOf(() => extractVersion(spin, recipe.check!.pattern))));
+    const ms = timed(() => (errors = errorLines(() => extractVersion(spin, recipe.check!.pattern))));
     expect(ms).toBeLessThan(10_000);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^spinla\.yaml:5:12: check\.version: \/\^\(\?=a\)\(a\+\)\+\$\/ ran over 2 s on 41 characters of output/);
@@ -68,14 +58,14 @@ describe('regexes of recipes run in bounded time', () => {
 
 describe('check.version groups', () => {
   it('refuses several groups without a version group, at file:line:col', () => {
-    expect(errorsOf(() => parseRecipe(checkRecipe('twog', '(\\d+)\\.(\\d+)'), 'twog.yaml'))).toEqual([
+    expect(errorLines(() => parseRecipe(checkRecipe('twog', '(\\d+)\\.(\\d+)'), 'twog.yaml'))).toEqual([
       'twog.yaml:5:12: check.version: 2 groups and none named version: write (?<version>…) around the version, and (?:…) for the other groups',
     ]);
   });
 
   it('allows one group, no group, or a version group among others', () => {
     for (const pattern of ['v(\\d+\\.\\d+)', '\\d+\\.\\d+', '(?<version>\\d+(\\.\\d+)+) at (?<at>\\S+)']) {
-      expect(errorsOf(() => parseRecipe(checkRecipe('ok', pattern), 'ok.yaml')), pattern).toEqual([]);
+      expect(errorLines(() => parseRecipe(checkRecipe('ok', pattern), 'ok.yaml')), pattern).toEqual([]);
     }
     expect(extractVersion('3.24', parseRecipe(checkRecipe('one', '(\\d+\\.\\d+)'), 'one.yaml').check!.pattern)).toBe('3.24');
   });
@@ -85,16 +75,16 @@ describe('recipe validation is linear', () => {
   it('checks a 200 KB digest in well under a second', () => {
     const text = `name: dig\nsummary: s\ncheck:\n  run: "true"\nsteps:\n  - download: https://example.com/x\n    to: /tmp/x\n    sha256: "${'{'.repeat(200_000)}"\n`;
     let errors: string[] = [];
-    expect(timed(() => (errors = errorsOf(() => parseRecipe(text, 'dig.yaml'))))).toBeLessThan(3000);
+    expect(timed(() => (errors = errorLines(() => parseRecipe(text, 'dig.yaml'))))).toBeLessThan(3000);
     expect(errors).toEqual(['dig.yaml:8:13: steps[0].sha256: sha256 is 64 hex digits (or a template)']);
   });
 
   it('still takes a digest or a one-line template, and refuses a template across lines', () => {
     const recipe = (sha: string) => `name: d\nsummary: s\nsteps:\n  - download: https://example.com/x\n    to: /tmp/x\n    sha256: ${JSON.stringify(sha)}\n`;
-    expect(errorsOf(() => parseRecipe(recipe('AB'.repeat(32)), 'd.yaml'))).toEqual([]);
-    expect(errorsOf(() => parseRecipe(recipe('{{ recipe.name }}'), 'd.yaml'))).toEqual([]);
-    expect(errorsOf(() => parseRecipe(recipe('{{}}'), 'd.yaml'))).toHaveLength(1);
-    expect(errorsOf(() => parseRecipe(recipe('{{ vars.sha\n}}'), 'd.yaml'))).toHaveLength(1);
+    expect(errorLines(() => parseRecipe(recipe('AB'.repeat(32)), 'd.yaml'))).toEqual([]);
+    expect(errorLines(() => parseRecipe(recipe('{{ recipe.name }}'), 'd.yaml'))).toEqual([]);
+    expect(errorLines(() => parseRecipe(recipe('{{}}'), 'd.yaml'))).toHaveLength(1);
+    expect(errorLines(() => parseRecipe(recipe('{{ vars.sha\n}}'), 'd.yaml'))).toHaveLength(1);
   });
 });
 
@@ -109,7 +99,7 @@ describe('requires thousands deep', () => {
   });
 
   it('reports a cycle 5000 long in one short line', { timeout: 60_000 }, () => {
-    const errors = errorsOf(() => planOf({ recipes: chain(5000, 'summary: s\nrequires: [r0]\n') }, ['r0']));
+    const errors = errorLines(() => planOf({ recipes: chain(5000, 'summary: s\nrequires: [r0]\n') }, ['r0']));
     expect(errors).toEqual(['r5000.yaml:3:12: requires form a cycle: r0 → r1 → r2 → r3 → r4 → r5 → … 4990 more … → r4996 → r4997 → r4998 → r4999 → r5000 → r0']);
   });
 });

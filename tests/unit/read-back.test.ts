@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TargetError, UserError, UserErrors } from '../../src/errors.js';
+import { TargetError } from '../../src/errors.js';
 import { cachedFacts, saveFacts } from '../../src/facts/cache.js';
 import { gatherFacts } from '../../src/facts/gather.js';
 import { parseFacts } from '../../src/facts/parse.js';
@@ -16,6 +16,7 @@ import { LocalTarget } from '../../src/targets/local.js';
 import type { ExecResult, Target } from '../../src/targets/target.js';
 import { serve } from '../helpers/http.js';
 import { tempDir } from '../helpers/temp.js';
+import { errorLines } from '../helpers/errors.js';
 
 const FACTS: Facts = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/facts/ubuntu-22.04.json', import.meta.url)), 'utf8'));
 
@@ -198,29 +199,19 @@ describe('a mirror profile file', () => {
     writeFileSync(file, text);
     return file;
   };
-  const lines = (fn: () => unknown): string[] => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof UserErrors) return err.errors.map((e) => e.line);
-      if (err instanceof UserError) return [err.line];
-      throw err;
-    }
-    throw new Error('no error');
-  };
 
   it('that is not a URL where one is wanted is one line naming file:line:col', () => {
     const file = profile('name: x\nvalues:\n  pip: not a url\n');
-    expect(lines(() => loadMirror(file))).toEqual([`${file}:3:8: values.pip: expected an http(s) URL`]);
+    expect(errorLines(() => loadMirror(file))).toEqual([`${file}:3:8: values.pip: expected an http(s) URL`]);
     const bracket = profile('name: x\nvalues:\n  pip: "https://[bad"\n');
-    expect(lines(() => loadMirror(bracket))).toEqual([`${bracket}:3:8: values.pip: expected an http(s) URL`]);
+    expect(errorLines(() => loadMirror(bracket))).toEqual([`${bracket}:3:8: values.pip: expected an http(s) URL`]);
     const rewrite = profile('name: x\nrewrite:\n  - { from: "https://a/", to: "ftp://b/" }\n');
-    expect(lines(() => loadMirror(rewrite))).toEqual([`${rewrite}:3:31: rewrite[0].to: expected an http(s) URL`]);
+    expect(errorLines(() => loadMirror(rewrite))).toEqual([`${rewrite}:3:31: rewrite[0].to: expected an http(s) URL`]);
   });
 
   it('with a host, a GOPROXY list or a key of the wrong kind is one line each, naming file:line:col', () => {
     const file = profile('name: x\nvalues:\n  pipHost: "https://a/"\n  goproxy: "https://goproxy.cn,nowhere"\n  pipp: https://a/\n');
-    expect(lines(() => loadMirror(file))).toEqual([
+    expect(errorLines(() => loadMirror(file))).toEqual([
       `${file}:3:12: values.pipHost: expected a host name, e.g. mirrors.aliyun.com`,
       `${file}:4:12: values.goproxy: expected a GOPROXY list: http(s) URLs, direct or off, separated by ","`,
       `${file}:5:3: values.pipp: unknown key "pipp" (did you mean "pip"?)`,
@@ -230,7 +221,7 @@ describe('a mirror profile file', () => {
   it('that cannot be read is one line naming it', () => {
     const dir = join(tempDir(), 'profile.yaml');
     mkdirSync(dir);
-    expect(lines(() => loadMirror(dir))).toEqual([`${dir}: cannot read mirror profile: EISDIR`]);
+    expect(errorLines(() => loadMirror(dir))).toEqual([`${dir}: cannot read mirror profile: EISDIR`]);
   });
 
   it('of every built-in mirror parses, with its pip host', () => {

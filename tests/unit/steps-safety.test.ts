@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,45 +6,21 @@ import { describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/facts/types.js';
 import { NO_MIRROR, type Mirror } from '../../src/recipe/mirror.js';
 import type { Step } from '../../src/recipe/model.js';
-import { stepSchemas, type StepKind } from '../../src/recipe/schema.js';
+import { stepSchemas } from '../../src/recipe/schema.js';
 import { renderData, renderShell } from '../../src/recipe/template.js';
 import { renderStep } from '../../src/steps/render.js';
 import type { RenderContext, RenderedStep } from '../../src/steps/types.js';
 import { makeFacts } from '../helpers/facts.js';
+import { boxFacts, renderTestStep as render, sh, victim } from '../helpers/steps.js';
 import { tempDir } from '../helpers/temp.js';
 
 // What rig writes on a box is what the recipe declares: temp files are made fresh (never written through a link planted
 // at a name rig would use), archives are unpacked only when every member stays in its folder, and values that reach a
 // command as arguments are never read as options.
 
-function render(kind: StepKind, spec: Record<string, unknown>, facts: Facts, over: Partial<RenderContext> = {}): RenderedStep {
-  const parsed = stepSchemas[kind].parse(spec);
-  const step = { kind, spec: parsed, index: 0, where: 'r.yaml:1:1' } as Step;
-  return renderStep(step, { facts, mirror: NO_MIRROR, recipe: 'r', secretEnvs: [], data: (t) => renderData(t, {}), shell: (t) => renderShell(t, {}), ...over });
-}
 
-function sh(script: string, env: Record<string, string> = {}): { code: number; out: string } {
-  const res = spawnSync('bash', ['-c', `set -euo pipefail\n${script}`], { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: res.status ?? 1, out: res.stdout + res.stderr };
-}
 
-function boxFacts(): Facts {
-  const home = tempDir();
-  return makeFacts({ home, envDir: join(home, 'env'), stateDir: join(home, 'state') });
-}
 
-// A file someone else owns, which a link planted at a name rig uses points at.
-function victim(dir: string): { path: string; intact: () => void } {
-  const path = join(dir, 'shadow');
-  writeFileSync(path, 'root:secret\n', { mode: 0o600 });
-  return {
-    path,
-    intact: () => {
-      expect(readFileSync(path, 'utf8')).toBe('root:secret\n');
-      expect(statSync(path).mode & 0o777).toBe(0o600);
-    },
-  };
-}
 
 // A tar archive made by Python's tarfile, so that members no tar command would write (links anywhere, "./" with mode
 // 0777, devices) are easy to make. Each member: [type, name, target or content, mode].

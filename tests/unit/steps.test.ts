@@ -1,34 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Facts } from '../../src/facts/types.js';
-import { NO_MIRROR } from '../../src/recipe/mirror.js';
-import type { Step } from '../../src/recipe/model.js';
-import { stepSchemas, type StepKind } from '../../src/recipe/schema.js';
-import { renderData, renderShell } from '../../src/recipe/template.js';
 import { envPrelude } from '../../src/steps/prelude.js';
-import { renderStep } from '../../src/steps/render.js';
-import type { RenderedStep } from '../../src/steps/types.js';
 import { makeFacts } from '../helpers/facts.js';
-import { tempDir } from '../helpers/temp.js';
+import { boxFacts, renderTestStep as render, sh } from '../helpers/steps.js';
 
-function render(kind: StepKind, spec: Record<string, unknown>, facts: Facts): RenderedStep {
-  const parsed = stepSchemas[kind].parse(spec);
-  const step = { kind, spec: parsed, index: 0, where: 'r.yaml:1:1' } as Step;
-  return renderStep(step, { facts, mirror: NO_MIRROR, recipe: 'r', secretEnvs: [], data: (t) => renderData(t, {}), shell: (t) => renderShell(t, {}) });
-}
 
-function sh(script: string, env: Record<string, string> = {}): { code: number; out: string } {
-  const res = spawnSync('bash', ['-c', `set -euo pipefail\n${script}`], { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: res.status ?? 1, out: res.stdout + res.stderr };
-}
 
-function boxFacts(): Facts {
-  const home = tempDir();
-  return makeFacts({ home, envDir: join(home, 'env'), stateDir: join(home, 'state') });
-}
 
 describe('file steps', () => {
   it('writes content with its mode, then its guard holds; a change is written again', () => {
