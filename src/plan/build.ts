@@ -4,7 +4,7 @@ import { cycleMessage } from '../recipe/cycle.js';
 import type { Recipe } from '../recipe/model.js';
 import type { Scalar } from '../recipe/schema.js';
 import { renderData, type TemplateContext } from '../recipe/template.js';
-import { checkSets, resolveParams, type ParamValue } from './params.js';
+import { checkSecretNames, checkSets, resolveParams, type ParamValue } from './params.js';
 import type { DataLookup } from '../yaml/data-file.js';
 import type { Plan, PlannedRecipe, PlanRequest } from './types.js';
 import { emptyText } from './empty-text.js';
@@ -120,5 +120,6 @@ export function buildPlan(lookup: RecipeLookup, request: PlanRequest, facts: Fac
   const walk = new PlanWalk(lookup, request, facts, data);
   for (const name of request.names) walk.walk(name);
   checkSets(request.sets, walk.loaded);
+  checkSecretNames(walk.loaded);
   return { request, facts, recipes: walk.recipes };
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 import { parseDataFile, type DataFile, type DataLookup } from '../yaml/data-file.js';
 
 // A cached data lookup over recipe directories (later ones win), each with its data/ folder.
@@ -12,7 +13,13 @@ export function dataLookup(recipeDirs: readonly string[]): DataLookup {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UserError(`data file name "${name}" is not a plain name`);
     const file = [...recipeDirs].reverse().map((d) => join(d, 'data', `${name}.yaml`)).find((f) => existsSync(f));
     if (!file) throw new UserError(`no data file "${name}.yaml" in ${recipeDirs.map((d) => join(d, 'data')).join(', ')}`);
-    const parsed = parseDataFile(readFileSync(file, 'utf8'), file);
+    let text: string;
+    try {
+      text = readRegularFile(file);
+    } catch (err) {
+      throw new UserError(`${file}: cannot read data file: ${(err as Error).message}`);
+    }
+    const parsed = parseDataFile(text, file);
     cache.set(name, parsed);
     return parsed;
   };

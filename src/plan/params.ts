@@ -52,6 +52,21 @@ export function checkSets(sets: readonly ParamSet[], recipes: ReadonlyMap<string
 // A resolved param value; secret params stay a reference to their environment variable.
 export type ParamValue = Scalar | Secret;
 
+// Refuse secret params of two recipes in a plan whose values would travel in one variable ("a-b" param "c" and "a"
+// param "b_c" are both RIG_SECRET_A_B_C): one would get the other's secret.
+export function checkSecretNames(recipes: ReadonlyMap<string, Recipe>): void {
+  const owners = new Map<string, string>();
+  for (const recipe of recipes.values()) {
+    for (const [name, param] of Object.entries(recipe.params)) {
+      if (!param.secret) continue;
+      const env = secretEnvName(recipe.name, name);
+      const other = owners.get(env);
+      if (other && other !== `${recipe.name}.${name}`) throw new UserError(`secret params ${[other, `${recipe.name}.${name}`].sort().join(' and ')} would both be given in ${env}; rename one of them`, recipe.at(['params', name]));
+      owners.set(env, `${recipe.name}.${name}`);
+    }
+  }
+}
+
 // The params of one recipe instance: defaults, then values from a requiring recipe, then --set flags.
 export function resolveParams(
   recipe: Recipe,

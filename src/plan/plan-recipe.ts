@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Facts } from '../facts/types.js';
 import type { Recipe } from '../recipe/model.js';
-import { findPlaceholders, renderData, renderShell, TemplateError, type TemplateContext } from '../recipe/template.js';
+import { findPlaceholders, renderData, renderShell, renderText, TemplateError, type TemplateContext } from '../recipe/template.js';
 import { renderStep } from '../steps/render.js';
 import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
@@ -122,6 +122,7 @@ export function planRecipe(recipe: Recipe, id: string, params: Record<string, Pa
     facts, mirror: request.mirror, recipe: recipe.name, instance: id, secretEnvs,
     data: (t) => renderData(t, ctx),
     shell: (t) => renderShell(t, ctx),
+    text: (t) => renderText(t, ctx),
   };
   for (const step of recipe.steps) {
     if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params, step.spec.when)) continue;

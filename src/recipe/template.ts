@@ -107,14 +107,22 @@ function evaluate(ctx: TemplateContext, p: Placeholder): string | Secret {
 
 // Render a template whose result is data (a URL, a path, a package name): values go in as they are.
 export function renderData(template: string, ctx: TemplateContext): string {
+  return renderValues(template, ctx, (secret, p) => {
+    throw new TemplateError(`${p.path.join('.')} is secret: use it only in commands (run, unless, check, verify), where it is read from $${secret.env}`);
+  });
+}
+
+// Render a template as text a person reads (a step's title): values as they are, a secret as ***.
+export function renderText(template: string, ctx: TemplateContext): string {
+  return renderValues(template, ctx, () => '***');
+}
+
+function renderValues(template: string, ctx: TemplateContext, secret: (value: Secret, p: Placeholder) => string): string {
   let out = '';
   let last = 0;
   for (const p of findPlaceholders(template)) {
     const value = evaluate(ctx, p);
-    if (value instanceof Secret) {
-      throw new TemplateError(`${p.path.join('.')} is secret: use it only in commands (run, unless, check, verify), where it is read from $${value.env}`);
-    }
-    out += template.slice(last, p.start) + value;
+    out += template.slice(last, p.start) + (value instanceof Secret ? secret(value, p) : value);
     last = p.end;
   }
   return out + template.slice(last);

@@ -62,7 +62,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
   const { plan, target, secrets } = req;
   const logDir = runLogDir(stateDir());
   if (plan.recipes.some((r) => needsWork(req.probe.statuses.get(r.id)!))) await checkStateDirs(stateDir(), target, plan.facts.stateDir);
-  const lock = await TargetLock.acquire(lockPath(target.name, plan.facts), req.wait, req.lockEvents);
+  const lock = await TargetLock.acquire(lockPath(target.lockKey, plan.facts), req.wait, req.lockEvents);
   try {
     const journalPath = `${plan.facts.stateDir}/journal.json`;
     const previous = await readJournal(target, journalPath, req.note);

@@ -28,8 +28,8 @@ function alive(holder: Holder): boolean {
 }
 
 // Where the lock of a target lives: in the target's own state directory for this machine, else in rig's.
-export function lockPath(targetName: string, facts: Facts): string {
-  return targetName === 'local' ? join(facts.stateDir, 'lock') : join(stateDir(), 'locks', `${targetName.replace(/[^\w.-]+/g, '_')}.lock`);
+export function lockPath(lockKey: string, facts: Facts): string {
+  return lockKey === 'local' ? join(facts.stateDir, 'lock') : join(stateDir(), 'locks', `${lockKey.replace(/[^\w.-]+/g, '_')}.lock`);
 }
 
 // Is a live rig holding this lock (applying to its target now)?

@@ -9,14 +9,16 @@ const FRESH_MINUTES = 24 * 60;
 const LOCK_WAIT_S = 300;
 
 // Shell that finishes what an interrupted dpkg left (its journal under /var/lib/dpkg/updates, or packages half
-// installed): `dpkg --configure -a` (waiting, for a bounded time, while another dpkg holds its lock), then `apt-get -f
-// install` for what that could not configure (a dependency the interrupted run had not unpacked yet).
+// installed): `dpkg --configure -a` (tried again only while another dpkg holds its lock, for LOCK_WAIT_S in all), then
+// `apt-get -f install` for what that could not configure (a dependency the interrupted run had not unpacked yet).
 const REPAIR = [
   `if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || [ -n "$(dpkg --audit 2>/dev/null)" ]; then`,
-  '  rig_tries=0',
+  `  rig_until=$((SECONDS + ${LOCK_WAIT_S}))`,
   '  until rig_out=$(dpkg --configure -a 2>&1); do',
-  `    case "$rig_out" in *lock*) ;; *) break ;; esac`,
-  `    rig_tries=$((rig_tries + 1)); [ "$rig_tries" -lt ${LOCK_WAIT_S / 5} ] || { printf '%s\\n' "$rig_out" >&2; exit 1; }; sleep 5`,
+  // dpkg's words for its lock ("dpkg frontend lock was locked by another process", "… is locked by another process").
+  `    case "$rig_out" in *'locked by another process'*) ;; *) break ;; esac`,
+  `    [ "$SECONDS" -lt "$rig_until" ] || { printf '%s\\n' "$rig_out" >&2; exit 1; }`,
+  '    sleep 5',
   '  done',
   `  printf '%s\\n' "$rig_out"`,
   `  apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} -f install -y`,

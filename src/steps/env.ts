@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { StepSpec } from '../recipe/schema.js';
 import { shq } from '../shell/quote.js';
 import { sameFileGuard, writeFileScript } from './file.js';
+import { instanceStem } from './instance-name.js';
 import { pathNeedsRoot, targetPath } from './paths.js';
 import type { EnvSetting, KindRender, RenderContext } from './types.js';
 
@@ -29,13 +29,9 @@ function envFileContent(recipe: string, setting: EnvSetting): string {
   return `${lines.join('\n')}\n`;
 }
 
-// The profile file of this instance of the recipe: rig-NAME.sh, or rig-NAME-HASH.sh for an instance required with
-// params (two venvs of one recipe), so that each instance keeps a file of its own rather than rewriting a shared one.
+// The profile file of this instance of the recipe: rig-NAME.sh, or rig-NAME-HASH.sh for one required with params.
 function profileFile(ctx: RenderContext): string {
-  const dir = targetPath(ctx.facts.envDir, ctx.facts);
-  const instance = ctx.instance ?? ctx.recipe;
-  if (instance === ctx.recipe) return `${dir}/rig-${ctx.recipe}.sh`;
-  return `${dir}/rig-${ctx.recipe}-${createHash('sha256').update(instance).digest('hex').slice(0, 12)}.sh`;
+  return `${targetPath(ctx.facts.envDir, ctx.facts)}/rig-${instanceStem(ctx)}.sh`;
 }
 
 // env: PATH entries and variables in a profile file of this recipe instance, read by login shells and by every later rig command.

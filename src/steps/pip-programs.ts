@@ -2,18 +2,49 @@
 
 const REQUIREMENT = ['try:', '    from packaging.requirements import Requirement', 'except ImportError:', '    from pip._vendor.packaging.requirements import Requirement'];
 
-// Exit 0 when every requirement given as an argument is installed at a matching version.
+// `whole(dist)`: is a distribution whole? pip writes a distribution's RECORD last, so one in the folders pip installs
+// into (this interpreter's purelib and platlib) without a RECORD is what an interrupted install left. Elsewhere (Debian's
+// dist-packages, whose packages drop RECORD) every distribution counts as whole.
+export const WHOLE_PY = [
+  'import os, sysconfig',
+  'PIP_DIRS = {os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")}',
+  'def whole(dist):',
+  '    path = str(getattr(dist, "_path", ""))',
+  '    if not path.endswith(".dist-info") or os.path.realpath(os.path.dirname(path)) not in PIP_DIRS:',
+  '        return True',
+  '    return dist.read_text("RECORD") is not None',
+];
+
+// Removes what interrupted pip installs left in the folders pip installs into: the metadata of each distribution without
+// a RECORD (its files stay, and the next install writes over them), so that pip installs it again instead of taking it
+// for installed.
+export const REPAIR_PY = [
+  'import shutil',
+  'from importlib.metadata import distributions',
+  ...WHOLE_PY,
+  'for dist in distributions():',
+  '    if not whole(dist):',
+  '        path = str(dist._path)',
+  '        print("rig: " + os.path.basename(path) + " was half installed (no RECORD): installing it again")',
+  '        shutil.rmtree(path)',
+].join('\n');
+
+// Exit 0 when the interpreter has pip's metadata (after REPAIR_PY: a whole pip).
+export const HAS_PIP_PY = 'import importlib.metadata as m; m.version("pip")';
+
+// Exit 0 when every requirement given as an argument is installed, whole, at a matching version.
 export const SATISFIED_PY = [
   'import sys',
-  'from importlib.metadata import version, PackageNotFoundError',
+  'from importlib.metadata import distribution, PackageNotFoundError',
   ...REQUIREMENT,
+  ...WHOLE_PY,
   'for arg in sys.argv[1:]:',
   '    req = Requirement(arg)',
   '    try:',
-  '        found = version(req.name)',
+  '        dist = distribution(req.name)',
   '    except PackageNotFoundError:',
   '        sys.exit(1)',
-  '    if not req.specifier.contains(found, prereleases=True):',
+  '    if not whole(dist) or not req.specifier.contains(dist.version, prereleases=True):',
   '        sys.exit(1)',
 ].join('\n');
 

@@ -2,8 +2,9 @@ import { UserError } from '../errors.js';
 import { rewriteUrl } from '../recipe/mirror.js';
 import type { StepSpec } from '../recipe/schema.js';
 import { shjoin, shq } from '../shell/quote.js';
+import { instanceStem } from './instance-name.js';
 import { targetPath } from './paths.js';
-import { PINS_PY, SATISFIED_PY } from './pip-programs.js';
+import { HAS_PIP_PY, PINS_PY, REPAIR_PY, SATISFIED_PY } from './pip-programs.js';
 import { replaceFileScript } from './replace-file.js';
 import type { KindRender, RenderContext } from './types.js';
 
@@ -16,12 +17,12 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-// The lines that make pip keep, in a venv, what every other recipe installed there: each recipe's pins, and those of what
-// its distributions require, are a constraints file in VENV/.rig-constraints/, passed to the pip steps of every other
-// recipe and rewritten by its own; a later install that would break an earlier one fails instead, saying which pin.
-function constrained(python: string, venv: string, args: string[], reqs: string[], recipe: string): string[] {
+// The lines that make pip keep, in a venv, what every other recipe instance installed there: each one's pins, and those
+// of what its distributions require, are a constraints file in VENV/.rig-constraints/, passed to the pip steps of every
+// other instance and rewritten by its own; a later install that would break an earlier one fails instead, saying which pin.
+function constrained(python: string, venv: string, args: string[], reqs: string[], stem: string): string[] {
   const dir = `${venv}/.rig-constraints`;
-  const own = `${dir}/${recipe}.txt`;
+  const own = `${dir}/${stem}.txt`;
   return [
     `set --; for rig_c in ${shq(dir)}/*.txt; do [ -f "$rig_c" ] && [ "$rig_c" != ${shq(own)} ] && set -- "$@" -c "$rig_c"; done; unset rig_c`,
     `${shq(python)} ${shjoin(args)} "$@" ${shjoin(reqs)}`,
@@ -49,9 +50,14 @@ export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender
   if (index && index === ctx.mirror.values.pip && ctx.mirror.values.pipHost) hosts.add(ctx.mirror.values.pipHost);
   for (const h of hosts) args.push('--trusted-host', h);
   args.push(...(spec.args ?? []).map((a) => ctx.data(a)));
+  // What an interrupted install left is installed again: half-installed distributions lose their metadata first, and
+  // a venv whose own pip that took away gets pip again from ensurepip.
+  const repair = `${shq(python)} -c ${shq(REPAIR_PY)}`;
   const lines: string[] = [];
-  if (venv) lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`, ...constrained(python, venv, args, reqs, ctx.recipe));
-  else lines.push(`${shq(python)} ${shjoin([...args, ...reqs])}`);
+  if (venv) {
+    lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`, repair, `${shq(python)} -c ${shq(HAS_PIP_PY)} 2>/dev/null || ${shq(python)} -m ensurepip --default-pip`);
+    lines.push(...constrained(python, venv, args, reqs, instanceStem(ctx)));
+  } else lines.push(repair, `${shq(python)} ${shjoin([...args, ...reqs])}`);
   const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(reqs)} 2>/dev/null`;
   return { title: `pip install ${reqs.join(' ')}${venv ? ` (venv ${venv})` : ''}`, guard, script: lines.join('\n') };
 }

@@ -18,7 +18,8 @@ export function renderRun(spec: StepSpec<'run'>, ctx: RenderContext): KindRender
     // Written to a file made fresh (mode 0600), never through a link planted at a predictable name.
     lines.push('umask 077', replaceFileScript(file, [`{\n${command}\n} > "$rig_tmp"`]));
   } else lines.push(command);
-  const first = command.split('\n').find((l) => l.trim()) ?? '';
+  // Titled by the recipe's first line, not by the shell it renders to (which may begin with its values' assignments).
+  const first = ctx.text(spec.run.split('\n').find((l) => l.trim()) ?? '');
   const rendered: KindRender = { title: first.length > 70 ? `${first.slice(0, 69)}…` : first, script: lines.join('\n'), root: spec.root ?? false };
   if (spec.secretOutput !== undefined) rendered.secretFile = targetPath(ctx.data(spec.secretOutput), ctx.facts);
   if (guards.length) rendered.guard = guards.join(' || ');

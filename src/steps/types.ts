@@ -22,6 +22,8 @@ export interface RenderContext {
   data(template: string): string;
   // Render a template that is a shell command.
   shell(template: string): string;
+  // Render a template as text a person reads (a secret shows as ***).
+  text(template: string): string;
 }
 
 // A file the runner fetches before the step's script runs, which then finds it at $RIG_FILE and its digest at $RIG_DIGEST.

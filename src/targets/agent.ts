@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { EngineError, reasonOf, type Engine } from './engine.js';
+import { REAP_FUNCTIONS } from './reap.js';
 
 const MAX_KEPT_OUTPUT = 8 * 1024 * 1024;
 
@@ -9,17 +10,21 @@ const MAX_KEPT_OUTPUT = 8 * 1024 * 1024;
 // then runs each message "<id> <byte count>\n<script>" with RIG_EXEC=<id> in a session of its own, stdout and stderr
 // to its stdout, and ends its output with "\n<nonce> <exit code>\n". At the end of its input it exits (keep: it
 // becomes `sleep infinity`); input that ends while a script runs (rig was killed) first kills what the script started.
-// The script reaches bash through a pipe: nothing rig sends is ever on a command line.
+// A script that fails (its bash killed, say) has what it left running stopped before its exit code is told: TERM,
+// up to 5 s to end, then KILL; so nothing of it runs beside the next script. The script reaches bash through a pipe:
+// nothing rig sends is ever on a command line.
 export const AGENT = `read -r nonce mode || exit
 s=; command -v setsid >/dev/null && s=setsid
+${REAP_FUNCTIONS}
 printf '\\n%s 0\\n' "$nonce"
 while read -r id len; do
   LC_ALL=C IFS= read -r -N "$len" body || break
-  { IFS= read -r -N 1 _ || for d in /proc/[0-9]*; do grep -qzx "RIG_EXEC=$id" "$d/environ" && kill -KILL "\${d#/proc/}"; done; } <&0 2>/dev/null &
+  { IFS= read -r -N 1 _ || kill -KILL $(marked "$id"); } <&0 2>/dev/null &
   w=$!
   printf '%s' "$body" | RIG_EXEC=$id $s bash -s 2>&1
   code=$?
   kill "$w" 2>/dev/null; wait "$w" 2>/dev/null
+  [ "$code" = 0 ] || reap "$id"
   printf '\\n%s %d\\n' "$nonce" "$code"
 done
 [ "$mode" = keep ] && exec sleep infinity

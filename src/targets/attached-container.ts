@@ -38,6 +38,8 @@ export class AttachedContainer extends ContainerBase {
     const watch = this.killOnDemand(id, options);
     try {
       const result = await spawnScript(this.engine, args, script, { ...options, env });
+      // Its bash was killed: what it started may still run there, beside the next script.
+      if (result.code >= 128 && !watch.how.timedOut && !watch.how.aborted) await this.killMarked(id);
       if ((result.code === 126 || result.code === 127) && NO_BASH.test(result.output)) {
         throw new UserError(`${this.name}: the image has no bash; rig runs its scripts with bash`, '--target');
       }

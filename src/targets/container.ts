@@ -2,9 +2,8 @@ import { posix } from 'node:path';
 import { UserError } from '../errors.js';
 import { shq } from '../shell/quote.js';
 import { EngineError, runEngine, type Engine } from './engine.js';
+import { REAP_FUNCTIONS } from './reap.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
-
-const KILL_GRACE_MS = 2000;
 
 // Bash is missing from the image (the engine's words for it).
 export const NO_BASH = /executable file [`'"]?bash[`'"]? not found|"bash": executable file not found/i;
@@ -19,11 +18,6 @@ export interface ContainerOptions {
   note?: (line: string) => void;
 }
 
-// Shell that signals every process in the container whose environment carries RIG_EXEC=<id>.
-function signalMarked(id: string, signal: 'TERM' | 'KILL'): string {
-  return `for d in /proc/[0-9]*; do grep -qzx ${shq(`RIG_EXEC=${id}`)} "$d/environ" 2>/dev/null && kill -s ${signal} "\${d#/proc/}" 2>/dev/null; done; true`;
-}
-
 // The engine's client exits 0 when it is stopped, and a script may end just as its time runs out: either way a script
 // stopped on timeout or abort reports 143 (SIGTERM), as one that was killed.
 export function stoppedCode(result: ExecResult): ExecResult {
@@ -34,6 +28,10 @@ export function stoppedCode(result: ExecResult): ExecResult {
 export abstract class ContainerBase implements Target {
   abstract readonly name: string;
   abstract readonly cacheKey: string;
+  // Every container is locked by its name.
+  get lockKey(): string {
+    return `container:${this.container}`;
+  }
   abstract readonly lasting: boolean;
 
   constructor(protected readonly engine: Engine, readonly container: string, protected readonly options: ContainerOptions) {}
@@ -64,12 +62,9 @@ export abstract class ContainerBase implements Target {
     };
   }
 
-  // Stop what a timed-out or aborted script left running inside: TERM, then KILL after a grace period.
-  private async killMarked(id: string): Promise<void> {
-    const run = (signal: 'TERM' | 'KILL') => runEngine(this.engine, ['exec', this.container, 'bash', '-c', signalMarked(id, signal)]).catch(() => undefined);
-    await run('TERM');
-    await new Promise((r) => setTimeout(r, KILL_GRACE_MS).unref());
-    await run('KILL');
+  // Stop what a script left running inside (it timed out, was aborted, or its bash was killed): TERM, then KILL.
+  protected async killMarked(id: string): Promise<void> {
+    await runEngine(this.engine, ['exec', this.container, 'bash', '-c', `${REAP_FUNCTIONS}\nreap ${shq(id)}`]).catch(() => undefined);
   }
 
   async putFile(localPath: string, targetPath: string): Promise<void> {

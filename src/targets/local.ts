@@ -11,6 +11,7 @@ export class LocalTarget implements Target {
   readonly name = 'local';
   readonly lasting = true;
   readonly cacheKey = 'local';
+  readonly lockKey = 'local';
 
   exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     return spawnScript('bash', ['-s'], script, options);

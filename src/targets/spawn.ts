@@ -33,12 +33,17 @@ export async function spawnScript(file: string, args: readonly string[], script:
     if (output.length < MAX_KEPT_OUTPUT) output += chunk;
     options.onOutput?.(chunk);
   });
-  const stop = (why: 'timeout' | 'abort') => {
+  const stop = (why: 'timeout' | 'abort' | 'leftover') => {
     if (why === 'timeout') timedOut = true;
-    else aborted = true;
+    if (why === 'abort') aborted = true;
     killGroup(child.pid, 'SIGTERM');
     setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
   };
+  // Its bash was killed: what it started may still run in its process group (holding the output open, so the result
+  // would wait for it), beside the next script; it is stopped as soon as the bash is gone.
+  child.once('exit', (code, signal) => {
+    if ((signal || (code ?? 0) >= 128) && !timedOut && !aborted) stop('leftover');
+  });
   const timer = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
   const onAbort = () => stop('abort');
   if (options.signal?.aborted) onAbort();

@@ -26,6 +26,9 @@ export interface Target {
   readonly cacheKey: string;
   // Does what rig writes there (its journal) outlive this run? Not in a container rig made and removes afterwards.
   readonly lasting: boolean;
+  // Names the target for its lock, the same however it is reached ("container:NAME" for a container rig made and for
+  // one it attached to), so that two runs on one target cannot both hold a lock.
+  readonly lockKey: string;
   // The --target that reaches this same target in a later run, when it differs from the one given (a kept container).
   readonly resumeAs?: string;
   // Run a bash script (given on stdin, with stdin then closed for its commands).

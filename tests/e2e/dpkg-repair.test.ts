@@ -38,4 +38,20 @@ describe.skipIf(skipReason)('an apt step after dpkg was interrupted', () => {
     const again = await rig(['apply', 'sl', '--recipes', dir, '--target', `container:${name}`, '--json'], { env });
     expect(eventsOf(again.stdout, 'step-start')).toEqual([]);
   }, 600_000);
+
+  it('a package dpkg cannot configure (its postinst fails, saying "blocked") fails the step at once: no waiting, as for a lock', async () => {
+    const pkg = '/tmp/rig-flaky';
+    const control = 'Package: rig-flaky\nVersion: 1\nArchitecture: all\nMaintainer: rig <rig@localhost>\nDescription: a postinst that fails\n';
+    const postinst = '#!/bin/sh\necho run >> /tmp/postinst-runs\necho "the clock is blocked" >&2\nexit 1\n';
+    await podmanOk(['exec', name, 'bash', '-c', `mkdir -p ${pkg}/DEBIAN && printf '${control}' > ${pkg}/DEBIAN/control && printf '${postinst}' > ${pkg}/DEBIAN/postinst && chmod 755 ${pkg}/DEBIAN/postinst && dpkg-deb -b ${pkg} ${pkg}.deb >/dev/null && { dpkg -i ${pkg}.deb || true; } && rm -f /tmp/postinst-runs`]);
+    writeFileSync(join(dir, 'cow.yaml'), `name: cow\nsummary: s\ncheck:\n  dpkg: cowsay\nsteps:\n  - apt: [cowsay]\n`);
+    await podmanOk(['exec', name, 'dpkg', '--purge', 'cowsay']);
+    const env = { CONTAINERS_CONF, RIG_STATE_DIR: join(dir, 'state') };
+    const res = await rig(['apply', 'cow', '--recipes', dir, '--target', `container:${name}`, '--retries', '0', '--json'], { env });
+    expect(res.code).toBe(1);
+    expect(eventsOf(res.stdout, 'step-fail')[0]).toMatchObject({ tail: expect.arrayContaining([expect.stringContaining('the clock is blocked')]) });
+    // dpkg --configure -a once, apt-get -f install once: not the 60 tries a lock would get.
+    const runs = (await podmanOk(['exec', name, 'cat', '/tmp/postinst-runs'])).trim().split('\n');
+    expect(runs.length).toBeLessThanOrEqual(3);
+  }, 600_000);
 });

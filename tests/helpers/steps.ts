@@ -6,7 +6,7 @@ import type { Facts } from '../../src/facts/types.js';
 import { NO_MIRROR } from '../../src/recipe/mirror.js';
 import type { Step } from '../../src/recipe/model.js';
 import { stepSchemas, type StepKind } from '../../src/recipe/schema.js';
-import { renderData, renderShell } from '../../src/recipe/template.js';
+import { renderData, renderShell, renderText } from '../../src/recipe/template.js';
 import { renderStep } from '../../src/steps/render.js';
 import type { RenderContext, RenderedStep } from '../../src/steps/types.js';
 import { makeFacts } from './facts.js';
@@ -16,7 +16,7 @@ import { tempDir } from './temp.js';
 export function renderTestStep(kind: StepKind, spec: Record<string, unknown>, facts: Facts, over: Partial<RenderContext> = {}): RenderedStep {
   const parsed = stepSchemas[kind].parse(spec);
   const step = { kind, spec: parsed, index: 0, where: 'r.yaml:1:1' } as Step;
-  return renderStep(step, { facts, mirror: NO_MIRROR, recipe: 'r', secretEnvs: [], data: (t) => renderData(t, {}), shell: (t) => renderShell(t, {}), ...over });
+  return renderStep(step, { facts, mirror: NO_MIRROR, recipe: 'r', secretEnvs: [], data: (t) => renderData(t, {}), shell: (t) => renderShell(t, {}), text: (t) => renderText(t, {}), ...over });
 }
 
 // Run a script with bash as rig does (set -euo pipefail): its exit code and output.

@@ -83,6 +83,13 @@ describe('files that are not small regular files', () => {
     expectOneLine(await timedRig(['plan', 'cmake', '--mirror', '/dev/zero', '--no-probe']), 'rig: /dev/zero: cannot read mirror profile: not a regular file');
   }, TEST_MS);
 
+  it('/dev/zero as a data file a derive reads is never read', async () => {
+    const dir = recipes({ 'zeroed.yaml': 'name: zeroed\nsummary: s\nderive:\n  v: { use: table, with: { file: zero, table: t, where: { a: b }, get: c } }\n' });
+    execFileSync('mkdir', [join(dir, 'data')]);
+    symlinkSync('/dev/zero', join(dir, 'data', 'zero.yaml'));
+    expectOneLine(await timedRig(['plan', 'zeroed', '--recipes', dir, '--no-probe']), /data\/zero\.yaml: cannot read data file: not a regular file$/);
+  }, TEST_MS);
+
   it('a --facts or recipe file over 4 MiB is one line naming it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'facts.json'), `${JSON.stringify(makeFacts())}${' '.repeat(4 * 1024 * 1024)}`);

@@ -76,6 +76,18 @@ describe('secrets are masked in every status, reason, event, journal entry and l
     for (const text of everything(runs, [join(root, 'state'), join(root, 'tstate')])) expect(text).not.toMatch(/(?<![\p{L}\p{N}_*])Q(?![\p{L}\p{N}_*])/u);
   });
 
+  it('two secret params that would travel in one variable (a-b.c and a.b_c) are refused, naming both', async () => {
+    const root = tempDir();
+    const recipes = join(root, 'recipes');
+    writeFiles(recipes, {
+      'a-b.yaml': 'name: a-b\nsummary: s\nparams:\n  c: { secret: true }\nsteps:\n  - run: "true"\n',
+      'a.yaml': 'name: a\nsummary: s\nrequires: [a-b]\nparams:\n  b_c: { secret: true }\nsteps:\n  - run: "true"\n',
+    });
+    const res = await rig(['plan', 'a', '--recipes', recipes, '--no-probe'], { env: stateEnv(root) });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^rig: \S*\.yaml:\d+:\d+: secret params a-b\.c and a\.b_c would both be given in RIG_SECRET_A_B_C; rename one of them$/)]);
+  });
+
   it('a multi-line secret is masked whole and line by line, also when a step prints it a line at a time', async () => {
     const root = tempDir();
     const recipes = join(root, 'recipes');

@@ -7,7 +7,7 @@ import type { Facts } from '../../src/facts/types.js';
 import { NO_MIRROR, type Mirror } from '../../src/recipe/mirror.js';
 import type { Step } from '../../src/recipe/model.js';
 import { stepSchemas } from '../../src/recipe/schema.js';
-import { renderData, renderShell } from '../../src/recipe/template.js';
+import { renderData, renderShell, renderText } from '../../src/recipe/template.js';
 import { renderStep } from '../../src/steps/render.js';
 import type { RenderContext, RenderedStep } from '../../src/steps/types.js';
 import { makeFacts } from '../helpers/facts.js';
@@ -215,7 +215,7 @@ describe('a file line is one line', () => {
     expect(stepSchemas.file.safeParse({ file: '/x', line: 'a\nb' }).success).toBe(false);
     const facts = boxFacts();
     const step = { kind: 'file', spec: stepSchemas.file.parse({ file: join(facts.home, 'f'), line: '{{ params.l }}' }), index: 0, where: 'r.yaml:1:1' } as Step;
-    const ctx: RenderContext = { facts, mirror: NO_MIRROR, recipe: 'r', secretEnvs: [], data: (t) => renderData(t, { params: { l: 'x\ny' } }), shell: (t) => renderShell(t, {}) };
+    const ctx: RenderContext = { facts, mirror: NO_MIRROR, recipe: 'r', secretEnvs: [], data: (t) => renderData(t, { params: { l: 'x\ny' } }), shell: (t) => renderShell(t, {}), text: (t) => renderText(t, {}) };
     expect(() => renderStep(step, ctx)).toThrow(/line break/);
   });
 });

@@ -31,7 +31,7 @@ already done are not repeated.`,
         return 0;
       }
       // A journal that says running while no rig holds the target's lock was left by a rig that died (kill -9, power).
-      const dead = journal.outcome === 'running' && !lockHeld(lockPath(target.name, facts));
+      const dead = journal.outcome === 'running' && !lockHeld(lockPath(target.lockKey, facts));
       const outcome = dead ? 'stopped before it finished (the rig that ran it is gone)' : journal.outcome;
       const out = [`Last run on ${journal.target}: rig ${journal.command}`, `  started ${journal.started}${journal.finished ? `, finished ${journal.finished}` : ''}: ${outcome}`];
       for (const s of journal.steps) out.push(`  ${MARKS[s.state]} ${s.recipe} [${s.index + 1}] ${s.title}: ${dead && s.state === 'running' ? 'left running (the next apply stops it first)' : s.state}`);

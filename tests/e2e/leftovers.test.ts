@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rig } from '../helpers/rig.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+import { keeper } from './lab.js';
+import { CONTAINERS_CONF, podman, podmanOk, skipReason, TEST_IMAGE } from './podman.js';
+
+// A step whose bash is killed (kill -9) while a process it started runs on: that process must not outlive the step.
+const ORPHAN = `name: orphan
+summary: starts a long sleep, then its bash is killed
+check:
+  run: "false"
+steps:
+  - run: sleep 300 & echo $! > /tmp/rig-orphan; kill -9 $$
+`;
+
+describe.skipIf(skipReason)('what a killed step leaves running in a container is stopped before rig goes on', () => {
+  const keep = keeper();
+
+  it('in a container rig made (--keep) and in one it attaches to (container:NAME)', async () => {
+    const root = tempDir();
+    const recipes = join(root, 'recipes');
+    writeFiles(recipes, { 'orphan.yaml': ORPHAN });
+    const env = { CONTAINERS_CONF, RIG_STATE_DIR: join(root, 'state') };
+    const made = await rig(['apply', 'orphan', '--recipes', recipes, '--target', `podman:${TEST_IMAGE}`, '--keep', '--retries', '0'], { env });
+    const name = keep(made);
+    expect(made.code, made.stdout + made.stderr).toBe(1);
+    expect(name).toBeDefined();
+    // Running, or ended (gone, or a zombie that the container's PID 1, a plain sleep, never reaps)?
+    const alive = async () => (await podman(['exec', name!, 'bash', '-c', 'read -r _ _ s _ < /proc/$(cat /tmp/rig-orphan)/stat && [ "$s" != Z ]'])).code === 0;
+    expect(await alive()).toBe(false);
+    await podmanOk(['exec', name!, 'rm', '/tmp/rig-orphan']);
+    const attached = await rig(['apply', 'orphan', '--recipes', recipes, '--target', `container:${name}`, '--retries', '0'], { env });
+    expect(attached.code, attached.stdout + attached.stderr).toBe(1);
+    expect(await alive()).toBe(false);
+  }, 300_000);
+});
