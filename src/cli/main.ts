@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   schema: () => import('./commands/schema.js'),
   doctor: () => import('./commands/doctor.js'),
   status: () => import('./commands/status.js'),
+  lock: () => import('./commands/lock.js'),
 };
 
 // One line per command for `rig --help` (kept here so that help loads no command module).
@@ -27,9 +28,10 @@ const SUMMARIES: Record<string, string> = {
   apply: 'install what is missing or at the wrong version',
   export: 'write a plan as a bash script (sh) or a Dockerfile',
   validate: 'check recipe files',
-  schema: 'print the JSON Schema of recipe files',
+  schema: 'print the JSON Schema of recipe files (--lock: of lock files)',
   doctor: 'every recipe\'s status on this machine (installed version vs wanted)',
   status: 'show the last run on the target',
+  lock: 'record what the recipes resolved to on the target (versions, digests, commits)',
 };
 
 function help(): string {

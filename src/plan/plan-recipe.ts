@@ -102,7 +102,7 @@ export function planRecipe(recipe: Recipe, id: string, params: Record<string, Pa
   const facts = ctx.facts as Facts;
   const secretEnvs = Object.values(params).flatMap((v) => (typeof v === 'object' ? [v.env] : []));
   const planned: PlannedRecipe = {
-    id, name: recipe.name, file: recipe.file, summary: recipe.summary, params, requires,
+    id, name: recipe.name, file: recipe.file, summary: recipe.summary, params, requires, vars: { ...(ctx.vars as Record<string, string> | undefined) },
     steps: [], verify: [], hints: recipe.hints, notes, secretEnvs,
   };
   if (skip) return { ...planned, skip };

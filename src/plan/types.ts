@@ -27,6 +27,8 @@ export interface PlannedRecipe {
   file: string;
   summary: string;
   params: Record<string, ParamValue>;
+  // The values its derive chose on these facts (a build, a release): what a lock records as its variants.
+  vars: Record<string, string>;
   requires: string[];
   skip?: string;
   // Why the recipe must not run here (an assert failed); apply refuses the whole plan.

@@ -56,5 +56,5 @@ export function renderApt(spec: StepSpec<'apt'>, ctx: RenderContext): KindRender
   const bad = packages.find((p) => !PACKAGE.test(p));
   if (bad !== undefined) throw new UserError(`apt: "${bad}" is not a Debian package name`);
   const apt: AptSetting = { packages, update: spec.update ?? 'auto' };
-  return { title: `apt install ${packages.join(' ')}`, ...aptScripts(apt), root: true, apt };
+  return { title: `apt install ${packages.join(' ')}`, ...aptScripts(apt), root: true, apt, pin: { kind: 'apt', packages: packages.map((p) => p.replace(/[:=].*/, '')) } };
 }

@@ -7,7 +7,7 @@ import { shq } from '../shell/quote.js';
 import { checkArchiveScript, unpackScript } from './archive.js';
 import { pathNeedsRoot, targetPath } from './paths.js';
 import { replaceFileScript } from './replace-file.js';
-import type { Fetch, KindRender, RenderContext } from './types.js';
+import type { Fetch, KindRender, Pin, RenderContext } from './types.js';
 
 // Hex digits of each digest.
 export const DIGEST_DIGITS: Record<DigestAlgo, number> = { sha256: 64, sha512: 128, md5: 32 };
@@ -48,9 +48,11 @@ function fileName(url: string): string {
 // download: the runner fetches the file into rig's own folder on the target (never a name in a shared one such as
 // /var/tmp, where anyone could plant a link), then this script verifies it and copies it into place or unpacks it.
 export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): KindRender {
-  const url = checkedUrl(rewriteUrl(ctx.mirror, ctx.data(spec.download)), 'download');
+  const given = ctx.data(spec.download);
+  const url = checkedUrl(rewriteUrl(ctx.mirror, given), 'download');
   const name = fileName(url);
   const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: `${ctx.facts.stateDir}/partial/${name}` };
+  const pin: Pin = { kind: 'download', url: given, algo: fetch.algo, ...(fetch.digest ? { digest: fetch.digest } : {}), ...(fetch.digestFrom ? { digestFrom: fetch.digestFrom } : {}) };
   const verify = verifyScript(fetch.algo);
   if (spec.to !== undefined) {
     const dest = targetPath(ctx.data(spec.to), ctx.facts);
@@ -58,7 +60,7 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
     const guard = fetch.digest || fetch.digestFrom
       ? `[ -f ${shq(dest)} ] && echo ${expectedDigest(fetch)}"  "${shq(dest)} | ${fetch.algo}sum -c --quiet - >/dev/null 2>&1`
       : `[ -f ${shq(dest)} ]`;
-    return { title: `download ${name} → ${dest}`, guard, script, fetch, root: pathNeedsRoot(dest, ctx.facts) };
+    return { title: `download ${name} → ${dest}`, guard, script, fetch, root: pathNeedsRoot(dest, ctx.facts), pin };
   }
   const dir = targetPath(ctx.data(spec.extract!), ctx.facts);
   const marker = `${ctx.facts.stateDir}/extracted/${createHash('sha256').update(`${url}\n${dir}`).digest('hex').slice(0, 24)}`;
@@ -71,7 +73,7 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
     `printf '%s\\n' ${expectedDigest(fetch)} > ${shq(marker)}`,
   ].join('\n');
   const guard = `[ -f ${shq(marker)} ] && [ "$(cat ${shq(marker)})" = ${expectedDigest(fetch)} ]`;
-  return { title: `download ${name} → unpack in ${dir}`, guard, script, fetch, root: pathNeedsRoot(dir, ctx.facts) };
+  return { title: `download ${name} → unpack in ${dir}`, guard, script, fetch, root: pathNeedsRoot(dir, ctx.facts), pin };
 }
 
 // The shell equivalent of the runner's fetch, in two parts: `digest` sets RIG_FILE and RIG_DIGEST (read from the

@@ -49,5 +49,5 @@ export function renderGit(spec: StepSpec<'git'>, ctx: RenderContext): KindRender
   const guard = ref
     ? `[ -d ${d}/.git ] && [ "$(git -C ${d} rev-parse HEAD)" = "$(git -C ${d} rev-parse -q --verify ${shq(`${ref}^{commit}`)})" ]`
     : `[ -d ${d}/.git ]`;
-  return { title: `git ${repo}${ref ? `@${ref}` : ''} → ${dir}`, guard, script: lines.join('\n'), root: pathNeedsRoot(dir, ctx.facts) };
+  return { title: `git ${repo}${ref ? `@${ref}` : ''} → ${dir}`, guard, script: lines.join('\n'), root: pathNeedsRoot(dir, ctx.facts), pin: { kind: 'git', url: repo, dir } };
 }

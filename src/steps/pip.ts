@@ -59,5 +59,5 @@ export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender
     lines.push(...constrained(python, venv, args, reqs, instanceStem(ctx)));
   } else lines.push(repair, `${shq(python)} ${shjoin([...args, ...reqs])}`);
   const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(reqs)} 2>/dev/null`;
-  return { title: `pip install ${reqs.join(' ')}${venv ? ` (venv ${venv})` : ''}`, guard, script: lines.join('\n') };
+  return { title: `pip install ${reqs.join(' ')}${venv ? ` (venv ${venv})` : ''}`, guard, script: lines.join('\n'), pin: { kind: 'pip', python } };
 }

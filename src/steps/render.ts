@@ -72,5 +72,6 @@ export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
   if (kind.secretFile) rendered.secretFile = kind.secretFile;
   if (kind.env) rendered.env = kind.env;
   if (kind.apt) rendered.apt = kind.apt;
+  if (kind.pin) rendered.pin = kind.pin;
   return rendered;
 }

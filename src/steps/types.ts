@@ -39,6 +39,14 @@ export interface Fetch {
   tempPath: string;
 }
 
+// What a step resolved to that a lock records (rig lock): the apt packages it installs, the interpreter pip installed
+// into, a clone's commit, a download's digest. URLs are as the recipe gives them, before any mirror.
+export type Pin =
+  | { kind: 'apt'; packages: string[] }
+  | { kind: 'pip'; python: string }
+  | { kind: 'git'; url: string; dir: string }
+  | { kind: 'download'; url: string; algo: DigestAlgo; digest?: string; digestFrom?: string };
+
 // What an env step sets, for exporters that set it natively (a Dockerfile's ENV).
 export interface EnvSetting {
   // Directories put in front of PATH, in order.
@@ -64,7 +72,9 @@ export interface RenderedStep {
   env?: EnvSetting;
   // What an apt step installs (so that adjacent apt steps can run as one apt-get).
   apt?: AptSetting;
+  // What a lock records of it.
+  pin?: Pin;
 }
 
 // What a kind's renderer returns; the common fields are filled in by renderStep.
-export type KindRender = Pick<RenderedStep, 'title' | 'script'> & { guard?: string; fetch?: Fetch; root?: boolean; secretFile?: string; env?: EnvSetting; apt?: AptSetting };
+export type KindRender = Pick<RenderedStep, 'title' | 'script'> & { guard?: string; fetch?: Fetch; root?: boolean; secretFile?: string; env?: EnvSetting; apt?: AptSetting; pin?: Pin };

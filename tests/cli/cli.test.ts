@@ -10,7 +10,7 @@ describe('rig CLI', () => {
     expect(await rig(['--version'])).toMatchObject({ code: 0, stdout: version });
     const help = await rig(['--help']);
     expect(help.code).toBe(0);
-    for (const cmd of ['list', 'show', 'facts', 'plan', 'apply', 'export', 'validate', 'schema']) expect(help.stdout).toContain(`  ${cmd}`);
+    for (const cmd of ['list', 'show', 'facts', 'plan', 'apply', 'export', 'validate', 'schema', 'lock']) expect(help.stdout).toContain(`  ${cmd}`);
     expect(help.stdout).toContain('Exit codes:');
   });
 
@@ -43,6 +43,8 @@ describe('rig CLI', () => {
     const res = await rig(['schema']);
     expect(JSON.parse(res.stdout)).toEqual(JSON.parse(readFileSync('schema/recipe.schema.json', 'utf8')));
     expect(readFileSync('recipes/cmake.yaml', 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/recipe.schema.json');
+    const lock = await rig(['schema', '--lock']);
+    expect(JSON.parse(lock.stdout)).toEqual(JSON.parse(readFileSync('schema/lock.schema.json', 'utf8')));
   });
 
   it('prints facts as text and JSON', async () => {
