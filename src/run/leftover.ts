@@ -1,24 +1,18 @@
 import type { Facts } from '../facts/types.js';
 import { shq } from '../shell/quote.js';
 import { asRoot } from '../steps/render.js';
+import { REAP_FUNCTIONS } from '../targets/reap.js';
 import type { Target } from '../targets/target.js';
 import type { JournalData, JournalStep } from './journal.js';
 
-// Seconds a step left running has to end after SIGTERM before it gets SIGKILL.
-const GRACE_S = 10;
+// How long stopping what a step left may take (the reap's grace, and the round trip).
+const STOP_TIMEOUT_MS = 40_000;
 
-// Shell that stops every process whose environment carries RIG_STEP=<mark>: TERM, a bounded wait, then KILL; it prints
-// "stopped" when there was something to stop.
+// Shell that stops every process whose environment carries RIG_STEP=<mark>, and every other process of their sessions
+// (TERM, a bounded wait, then KILL); it prints "stopped" when there was something to stop.
 function stopScript(mark: string): string {
-  const find = `for d in /proc/[0-9]*; do grep -qzx ${shq(`RIG_STEP=${mark}`)} "$d/environ" 2>/dev/null && echo "\${d#/proc/}"; done`;
-  return [
-    `rig_left() { ${find}; }`,
-    'rig_pids=$(rig_left); [ -n "$rig_pids" ] || exit 0',
-    'kill -TERM $rig_pids 2>/dev/null || true',
-    `for rig_i in $(seq ${GRACE_S * 5}); do [ -n "$(rig_left)" ] || { echo stopped; exit 0; }; sleep 0.2; done`,
-    'kill -KILL $(rig_left) 2>/dev/null || true',
-    'echo stopped',
-  ].join('\n');
+  const tag = shq(`RIG_STEP=${mark}`);
+  return [REAP_FUNCTIONS, `[ -n "$(marked ${tag})" ] || exit 0`, `reap ${tag}`, 'echo stopped'].join('\n');
 }
 
 // Stop what the last run on this target left running (it died mid-step: kill -9, a lost connection), found by the mark
@@ -28,7 +22,7 @@ export async function stopLeftSteps(target: Target, previous: JournalData | unde
   const stopped: JournalStep[] = [];
   for (const step of left) {
     const script = stopScript(step.mark!);
-    const res = await target.exec(!facts.root && facts.sudo ? asRoot(script, facts, []) : script, { timeoutMs: (GRACE_S + 30) * 1000 });
+    const res = await target.exec(!facts.root && facts.sudo ? asRoot(script, facts, []) : script, { timeoutMs: STOP_TIMEOUT_MS });
     if (res.output.includes('stopped')) stopped.push(step);
   }
   return stopped;

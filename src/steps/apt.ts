@@ -9,8 +9,10 @@ const FRESH_MINUTES = 24 * 60;
 const LOCK_WAIT_S = 300;
 
 // Shell that finishes what an interrupted dpkg left (its journal under /var/lib/dpkg/updates, or packages half
-// installed): `dpkg --configure -a` (tried again only while another dpkg holds its lock, for LOCK_WAIT_S in all), then
-// `apt-get -f install` for what that could not configure (a dependency the interrupted run had not unpacked yet).
+// installed): `dpkg --configure -a` (tried again only while another dpkg holds its lock, for LOCK_WAIT_S in all); the
+// packages it stopped in the middle of unpacking (half-installed: dpkg can only unpack them again, and `apt-get -f
+// install` would try to configure them) installed again; then `apt-get -f install` for what is left (a dependency the
+// interrupted run had not unpacked yet).
 const REPAIR = [
   `if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || [ -n "$(dpkg --audit 2>/dev/null)" ]; then`,
   `  rig_until=$((SECONDS + ${LOCK_WAIT_S}))`,
@@ -21,6 +23,8 @@ const REPAIR = [
   '    sleep 5',
   '  done',
   `  printf '%s\\n' "$rig_out"`,
+  `  rig_half=$(dpkg-query -W -f='\${db:Status-Status} \${binary:Package}\\n' 2>/dev/null | sed -n 's/^half-installed //p')`,
+  `  [ -z "$rig_half" ] || apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} install -y --reinstall $rig_half`,
   `  apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} -f install -y`,
   'fi',
 ].join('\n');

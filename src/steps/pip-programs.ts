@@ -2,9 +2,11 @@
 
 const REQUIREMENT = ['try:', '    from packaging.requirements import Requirement', 'except ImportError:', '    from pip._vendor.packaging.requirements import Requirement'];
 
-// `whole(dist)`: is a distribution whole? pip writes a distribution's RECORD last, so one in the folders pip installs
-// into (this interpreter's purelib and platlib) without a RECORD is what an interrupted install left. Elsewhere (Debian's
-// dist-packages, whose packages drop RECORD) every distribution counts as whole.
+// `whole(dist)`: is a distribution whole? pip writes a distribution's own RECORD last, listing the INSTALLER file it
+// wrote just before; a wheel may carry a RECORD of its own among its first files (Debian's wheels do), which lists no
+// INSTALLER. So one in the folders pip installs into (this interpreter's purelib and platlib) whose RECORD lists no
+// INSTALLER is what an interrupted install left. Elsewhere (Debian's dist-packages, whose packages drop RECORD) every
+// distribution counts as whole.
 export const WHOLE_PY = [
   'import os, sysconfig',
   'PIP_DIRS = {os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")}',
@@ -12,11 +14,11 @@ export const WHOLE_PY = [
   '    path = str(getattr(dist, "_path", ""))',
   '    if not path.endswith(".dist-info") or os.path.realpath(os.path.dirname(path)) not in PIP_DIRS:',
   '        return True',
-  '    return dist.read_text("RECORD") is not None',
+  '    return (os.path.basename(path) + "/INSTALLER,") in (dist.read_text("RECORD") or "")',
 ];
 
-// Removes what interrupted pip installs left in the folders pip installs into: the metadata of each distribution without
-// a RECORD (its files stay, and the next install writes over them), so that pip installs it again instead of taking it
+// Removes what interrupted pip installs left in the folders pip installs into: the metadata of each distribution that is
+// not whole (its files stay, and the next install writes over them), so that pip installs it again instead of taking it
 // for installed.
 export const REPAIR_PY = [
   'import shutil',
@@ -25,7 +27,7 @@ export const REPAIR_PY = [
   'for dist in distributions():',
   '    if not whole(dist):',
   '        path = str(dist._path)',
-  '        print("rig: " + os.path.basename(path) + " was half installed (no RECORD): installing it again")',
+  '        print("rig: " + os.path.basename(path) + " was half installed (its install did not finish): installing it again")',
   '        shutil.rmtree(path)',
 ].join('\n');
 

@@ -19,12 +19,12 @@ ${REAP_FUNCTIONS}
 printf '\\n%s 0\\n' "$nonce"
 while read -r id len; do
   LC_ALL=C IFS= read -r -N "$len" body || break
-  { IFS= read -r -N 1 _ || kill -KILL $(marked "$id"); } <&0 2>/dev/null &
+  { IFS= read -r -N 1 _ || kill -KILL $(marked "RIG_EXEC=$id"); } <&0 2>/dev/null &
   w=$!
   printf '%s' "$body" | RIG_EXEC=$id $s bash -s 2>&1
   code=$?
   kill "$w" 2>/dev/null; wait "$w" 2>/dev/null
-  [ "$code" = 0 ] || reap "$id"
+  [ "$code" = 0 ] || reap "RIG_EXEC=$id"
   printf '\\n%s %d\\n' "$nonce" "$code"
 done
 [ "$mode" = keep ] && exec sleep infinity

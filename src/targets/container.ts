@@ -64,7 +64,7 @@ export abstract class ContainerBase implements Target {
 
   // Stop what a script left running inside (it timed out, was aborted, or its bash was killed): TERM, then KILL.
   protected async killMarked(id: string): Promise<void> {
-    await runEngine(this.engine, ['exec', this.container, 'bash', '-c', `${REAP_FUNCTIONS}\nreap ${shq(id)}`]).catch(() => undefined);
+    await runEngine(this.engine, ['exec', this.container, 'bash', '-c', `${REAP_FUNCTIONS}\nreap ${shq(`RIG_EXEC=${id}`)}`]).catch(() => undefined);
   }
 
   async putFile(localPath: string, targetPath: string): Promise<void> {

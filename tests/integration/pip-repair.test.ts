@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
-// What an interrupted pip leaves (issue 11): files of a distribution written, its RECORD (which pip writes last) not.
+// What an interrupted pip leaves (issue 11): files of a distribution written, its own RECORD (which pip writes last,
+// listing the INSTALLER it wrote) not; there may be the wheel's RECORD instead, which Debian's wheels carry first.
 // Real pip in a real venv on this host, installing Debian's wheels (python3-pip-whl and friends) with no index.
 const WHEELS = '/usr/share/python-wheels';
 const missing = !existsSync(WHEELS) ? `${WHEELS} missing (apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl)` : undefined;
@@ -23,9 +24,13 @@ function records(venv: string, dist: string): string[] {
   return readdirSync(site).filter((d) => d.startsWith(`${dist}-`) && d.endsWith('.dist-info')).map((d) => join(site, d, 'RECORD')).filter((f) => existsSync(f));
 }
 
-// Leave `dist` as an install killed half-way leaves it: its RECORD not yet written, one of its modules not yet there.
-function halfInstall(venv: string, dist: string, module: string): void {
-  for (const record of records(venv, dist)) rmSync(record);
+// Leave `dist` as an install killed half-way leaves it: one of its modules not yet there, and no RECORD (`wheel`: the
+// wheel's own RECORD, which lists no INSTALLER) where pip's would be.
+function halfInstall(venv: string, dist: string, module: string, record: 'none' | 'wheel'): void {
+  for (const file of records(venv, dist)) {
+    if (record === 'none') rmSync(file);
+    else writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !/\/(INSTALLER|RECORD),/.test(l) && !l.includes('.pyc,')).join('\n'));
+  }
   rmSync(join(sitePackages(venv), module));
 }
 
@@ -52,10 +57,10 @@ function lab(): { venv: string; recipes: string; env: Record<string, string> } {
 }
 
 describe.skipIf(missing)('a pip install an interrupted run left half done is installed again', () => {
-  it('a distribution without its RECORD is not satisfied, and the next apply installs it whole; the one after does nothing', async () => {
+  it('a distribution with only the wheel\'s RECORD (no INSTALLER in it) is not satisfied, and the next apply installs it whole; the one after does nothing', async () => {
     const { venv, recipes, env } = lab();
     expect(await applyRan(['wheel-only', '--recipes', recipes], env)).toBe(1);
-    halfInstall(venv, 'wheel', join('wheel', '__init__.py'));
+    halfInstall(venv, 'wheel', join('wheel', '__init__.py'), 'wheel');
     const plan = await rig(['plan', 'wheel-only', '--recipes', recipes], { env });
     expect(plan.stdout).toMatch(/wheel-only\s+not installed \(wheel: not installed\)/);
     expect(await applyRan(['wheel-only', '--recipes', recipes], env)).toBe(1);
@@ -67,7 +72,7 @@ describe.skipIf(missing)('a pip install an interrupted run left half done is ins
 
   it('a venv whose own pip was left half installed gets pip again before the install', async () => {
     const { venv, recipes, env } = lab();
-    halfInstall(venv, 'pip', join('pip', '__init__.py'));
+    halfInstall(venv, 'pip', join('pip', '__init__.py'), 'none');
     expect(spawnSync(join(venv, 'bin', 'python'), ['-m', 'pip', '--version']).status).not.toBe(0);
     expect(await applyRan(['tools', '--recipes', recipes], env)).toBe(1);
     expect(spawnSync(join(venv, 'bin', 'python'), ['-m', 'pip', '--version']).status).toBe(0);
