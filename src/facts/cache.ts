@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeWhole } from '../write-whole.js';
 import { join } from 'node:path';
 import { readBack } from '../read-back.js';
 import { stateDir } from '../state-dir.js';
@@ -25,8 +26,7 @@ export function saveFacts(key: string, facts: Facts): void {
   const path = pathOf(key);
   try {
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(facts));
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    writeWhole(path, JSON.stringify(facts));
   } catch {
     // a cache that cannot be written only costs a round trip
   }

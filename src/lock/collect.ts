@@ -2,6 +2,7 @@ import type { Plan } from '../plan/types.js';
 import { runBatch, type BatchItem, type BatchResult } from '../run/batch.js';
 import { fetchChecksum } from '../run/fetch.js';
 import { shjoin, shq } from '../shell/quote.js';
+import { WHOLE_PY } from '../steps/pip-programs.js';
 import { envPrelude } from '../steps/prelude.js';
 import type { Pin } from '../steps/types.js';
 import type { Target } from '../targets/target.js';
@@ -10,14 +11,14 @@ import type { Lock } from './schema.js';
 // Prints "name<TAB>version" of every distribution pip installed for this interpreter: all of a venv's, only those in
 // pip's own folders (purelib, platlib) for a system interpreter (not Debian's python3-* packages); names normalized.
 const DISTRIBUTIONS_PY = [
-  'import os, re, sys, sysconfig',
+  'import re, sys',
   'from importlib.metadata import distributions',
+  ...WHOLE_PY,
   'venv = sys.prefix != sys.base_prefix',
-  'dirs = {os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")}',
   'seen = {}',
   'for d in distributions():',
   '    path = str(getattr(d, "_path", ""))',
-  '    if not venv and os.path.realpath(os.path.dirname(path)) not in dirs:',
+  '    if not venv and os.path.realpath(os.path.dirname(path)) not in PIP_DIRS:',
   '        continue',
   '    name = re.sub(r"[-_.]+", "-", d.metadata["Name"] or "").lower()',
   '    if name and name not in seen:',

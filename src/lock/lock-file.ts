@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { isScalar, stringify, type Pair } from 'yaml';
 import type { Facts } from '../facts/types.js';
 import type { Plan } from '../plan/types.js';
@@ -35,11 +34,4 @@ function keyOrder(a: Pair, b: Pair): number {
 export function lockText(lock: Lock, about: string): string {
   const head = ['# rig lock: what these recipes resolved to on one box (its JSON Schema: rig schema --lock).', `# ${about}`];
   return `${head.join('\n')}\n${stringify(lock, { sortMapEntries: keyOrder, lineWidth: 0 })}`;
-}
-
-// Write a file whole or not at all: a temp file beside it, then a rename.
-export function writeWhole(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { flag: 'wx' });
-  renameSync(temp, file);
 }

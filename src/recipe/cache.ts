@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeWhole } from '../write-whole.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BUILD_ID } from '../build-id.js';
@@ -91,8 +92,7 @@ export function parseRecipeCached(text: string, file: string): Recipe {
   const recipe = parseRecipe(text, file);
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(toCached(recipe)));
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    writeWhole(path, JSON.stringify(toCached(recipe)));
   } catch {
     // a cache that cannot be written only costs speed
   }

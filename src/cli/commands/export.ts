@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeWhole } from '../../write-whole.js';
 import { UserError } from '../../errors.js';
 import { exportDockerfile } from '../../export/dockerfile.js';
 import { exportSh } from '../../export/sh.js';
@@ -17,8 +17,7 @@ function output(text: string, file: string | undefined, mode: number): void {
     return;
   }
   try {
-    writeFileSync(`${file}.tmp`, text, { mode });
-    renameSync(`${file}.tmp`, file);
+    writeWhole(file, text, mode);
   } catch (err) {
     throw new UserError(`--output ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, '--output');
   }

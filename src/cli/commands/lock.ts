@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { collectPins } from '../../lock/collect.js';
-import { lockBox, lockRecipes, lockText, writeWhole } from '../../lock/lock-file.js';
+import { lockBox, lockRecipes, lockText } from '../../lock/lock-file.js';
 import type { Lock } from '../../lock/schema.js';
 import { describeStatus } from '../../report/describe.js';
 import { shjoin } from '../../shell/quote.js';
+import { writeWhole } from '../../write-whole.js';
 import { one } from '../args.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
