@@ -19,6 +19,7 @@ import type { Target } from '../targets/target.js';
 import { many, one, type Parsed } from './args.js';
 import { targetOptions } from './command.js';
 import { envSecrets } from '../run/redact.js';
+import { enforceLock, lockDrift, lockedRequest, type LockedRequest } from './locked.js';
 
 // Facts a recipe's commands are written with that only make sense as absolute paths (a relative one would be blamed on the recipe).
 function pathProblem(f: Facts): string | undefined {
@@ -77,21 +78,36 @@ export interface Session {
   probe: Probe;
   // RIG_SECRET_* values from --set and the environment.
   secrets: Record<string, string>;
+  // The lock of --locked FILE.
+  locked?: LockedRequest;
+}
+
+// Under --locked: refuse a plan the lock cannot be replayed as, then mark every recipe whose check holds but whose pins
+// differ on the target from the lock's as at the wrong version, so that apply installs what the lock says.
+async function replayChecks(locked: LockedRequest, plan: Plan, target: Target | undefined, verb: string, probed: boolean, found: Probe): Promise<void> {
+  await enforceLock(locked, plan, target, verb === 'apply');
+  if (!target || !probed) return;
+  const drift = await lockDrift(locked, plan, target, found.statuses);
+  for (const [id, lines] of drift.byRecipe) {
+    if (found.statuses.get(id)?.state === 'satisfied') found.statuses.set(id, { state: 'wrong', detail: `not as locked: ${lines.join('; ')}` });
+  }
 }
 
 // Open the target, build the plan for the recipes named on the command line, and probe it (facts and checks in one
 // round trip when the target's facts are as last seen); with probe false, only facts are gathered (or read from --facts).
 export async function openSession(args: Parsed, verb: string, probe: boolean): Promise<Session> {
-  const names = args.positionals;
+  const locked = lockedRequest(args);
+  const names = locked?.names ?? args.positionals;
   if (names.length === 0) throw new UserError(`${verb} needs at least one recipe name; rig list shows them`);
   const catalog = openCatalog(args);
-  const sets = many(args.values.set).map(parseSet);
+  const sets = [...(locked?.sets ?? []), ...many(args.values.set).map(parseSet)];
   const mirrorSpec = one(args.values.mirror);
   const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;
   for (const name of names) catalog.get(name);
   const factsFile = one(args.values.facts);
   const data = dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]);
-  const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), { names, sets, mirror }, facts, data);
+  const request = { names, sets, mirror, ...(locked ? { locked: locked.pins } : {}) };
+  const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), request, facts, data);
   const fromEnv = envSecrets();
   const secrets = { ...fromEnv, ...secretsFromSets(sets, new Map(sets.filter((x) => catalog.fileOf(x.recipe)).map((x) => [x.recipe, catalog.get(x.recipe)]))) };
   const target = await openTarget(one(args.values.target), targetOptions(args));
@@ -114,7 +130,8 @@ export async function openSession(args: Parsed, verb: string, probe: boolean): P
       ({ plan, facts, ...found } = await probeWithFacts(target, makePlan, cachedFacts(target.cacheKey), secrets));
     }
     if (!factsFile) saveFacts(target.cacheKey, facts);
-    return { catalog, target, facts, plan, makePlan, probe: found, secrets };
+    if (locked && verb !== 'doctor') await replayChecks(locked, plan, factsFile ? undefined : target, verb, probe, found);
+    return { catalog, target, facts, plan, makePlan, probe: found, secrets, ...(locked ? { locked } : {}) };
   } catch (err) {
     await target.close();
     throw err;

@@ -9,19 +9,22 @@ export function lockBox(facts: Facts): Lock['box'] {
   return { os: `${os.id} ${os.version}`, codename: os.codename, arch, gpu: gpu.names, driver: gpu.driver, compute: gpu.compute, cuda, python3 };
 }
 
-// Each recipe instance of the plan with the params it was planned with (secrets left out) and what its derive chose.
-export function lockRecipes(plan: Plan): Lock['recipes'] {
+// Each recipe instance of the plan with the params it was planned with (secrets left out), what its derive chose and
+// the version its check found (`found`, by id), which is also the value of the param it `locks`.
+export function lockRecipes(plan: Plan, found: ReadonlyMap<string, string | undefined> = new Map()): Lock['recipes'] {
   const recipes: Lock['recipes'] = {};
   for (const r of plan.recipes) {
     const params = Object.fromEntries(Object.entries(r.params).filter((e): e is [string, string | number | boolean] => typeof e[1] !== 'object'));
     const vars = Object.fromEntries(Object.entries(r.vars).filter(([, v]) => v !== ''));
-    recipes[r.id] = { ...(Object.keys(params).length ? { params } : {}), ...(Object.keys(vars).length ? { vars } : {}) };
+    const version = found.get(r.id);
+    if (version && r.locks) params[r.locks] = version;
+    recipes[r.id] = { ...(Object.keys(params).length ? { params } : {}), ...(Object.keys(vars).length ? { vars } : {}), ...(version ? { found: version } : {}) };
   }
   return recipes;
 }
 
 // Keys that lead their map, in this order (the file's sections; an apt package's version); the rest are sorted.
-const FIRST = ['version', 'box', 'recipes', 'apt', 'pip', 'downloads', 'git'];
+const FIRST = ['version', 'request', 'box', 'recipes', 'apt', 'pip', 'downloads', 'git'];
 
 function keyOrder(a: Pair, b: Pair): number {
   const [x, y] = [String(isScalar(a.key) ? a.key.value : a.key), String(isScalar(b.key) ? b.key.value : b.key)];

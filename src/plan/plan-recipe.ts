@@ -103,7 +103,7 @@ export function planRecipe(recipe: Recipe, id: string, params: Record<string, Pa
   const secretEnvs = Object.values(params).flatMap((v) => (typeof v === 'object' ? [v.env] : []));
   const planned: PlannedRecipe = {
     id, name: recipe.name, file: recipe.file, summary: recipe.summary, params, requires, vars: { ...(ctx.vars as Record<string, string> | undefined) },
-    steps: [], verify: [], hints: recipe.hints, notes, secretEnvs,
+    steps: [], verify: [], hints: recipe.hints, notes, secretEnvs, ...(recipe.locks ? { locks: recipe.locks } : {}),
   };
   if (skip) return { ...planned, skip };
   if (blocks.length) planned.blocked = blocks.join('; ');
@@ -123,6 +123,7 @@ export function planRecipe(recipe: Recipe, id: string, params: Record<string, Pa
     data: (t) => renderData(t, ctx),
     shell: (t) => renderShell(t, ctx),
     text: (t) => renderText(t, ctx),
+    ...(request.locked ? { locked: request.locked } : {}),
   };
   for (const step of recipe.steps) {
     if (step.spec.when && whenFails(renderWhen(step.spec.when, ctx, step.where, `steps[${step.index}].when`), facts, params, step.spec.when)) continue;

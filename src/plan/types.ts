@@ -1,5 +1,5 @@
 import type { Facts } from '../facts/types.js';
-import type { RenderedStep } from '../steps/types.js';
+import type { LockedPins, RenderedStep } from '../steps/types.js';
 import type { Wants } from '../version/wants.js';
 import type { Mirror } from '../recipe/mirror.js';
 import type { ParamSet, ParamValue } from './params.js';
@@ -9,6 +9,8 @@ export interface PlanRequest {
   names: string[];
   sets: ParamSet[];
   mirror: Mirror;
+  // What a lock file pins (--locked FILE): the steps install exactly that.
+  locked?: LockedPins;
 }
 
 // A recipe's check, rendered for this target.
@@ -29,6 +31,8 @@ export interface PlannedRecipe {
   params: Record<string, ParamValue>;
   // The values its derive chose on these facts (a build, a release): what a lock records as its variants.
   vars: Record<string, string>;
+  // The param a lock records the version found as.
+  locks?: string;
   requires: string[];
   skip?: string;
   // Why the recipe must not run here (an assert failed); apply refuses the whole plan.

@@ -122,6 +122,9 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   });
   checkTemplates(input, params, Object.keys(input.derive ?? {}), at, errors);
   const check = toCheck(input.check, at, errors);
+  if (input.locks !== undefined && (!params[input.locks] || !check?.version)) {
+    errors.push(new UserError(`locks: ${params[input.locks] ? 'needs a check with a version regex, whose version the lock records' : `"${input.locks}" is not a param of this recipe`}`, at(['locks'])));
+  }
   if (input.service !== undefined) {
     if (check?.run === undefined) errors.push(new UserError('service: needs a check with run, after which the service\'s state is read', at(['service'])));
     else check.run = withServiceState(check.run, input.service);
@@ -159,6 +162,7 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
     at,
   };
   if (input.when) recipe.when = input.when;
+  if (input.locks !== undefined) recipe.locks = input.locks;
   if (check) recipe.check = check;
   return recipe;
 }

@@ -35,6 +35,8 @@ export interface Recipe {
   assert: AssertInput[];
   check?: CheckInput & { pattern?: RegExp; where: string };
   provides: ProvidesInput;
+  // The param a lock records the version found as (rig lock).
+  locks?: string;
   steps: Step[];
   verify: { run: string; expect?: RegExp; when?: WhenInput }[];
   hints: { match: RegExp; say: string }[];

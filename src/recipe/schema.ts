@@ -217,6 +217,9 @@ export const recipeSchema = z
       description: 'the service the recipe starts (systemd unit or init script): its check also reads its state, and a stopped one makes the recipe need its steps',
     }),
     provides: providesSchema.optional(),
+    locks: z.string().optional().meta({
+      description: 'the param that picks a moving version (a toolchain channel such as "stable"): rig lock records the version its check found as that param, so a replay installs that version',
+    }),
     steps: z.array(stepSchema).optional(),
     verify: z.array(verifySchema).optional(),
     hints: z.array(z.strictObject({ match: z.string(), say: z.string() })).optional(),

@@ -76,13 +76,18 @@ async function smallBody(url: string, res: Response, clock: FetchClock, outer: A
   } catch (err) {
     throw failure(url, err, clock, outer, `connection lost after ${size} bytes (${(err as Error).message})`);
   }
-  if (size > max) throw new FetchError(`${url}: larger than ${max / 1024} KiB; not a checksum file`, false);
+  if (size > max) throw new FetchError(`${url}: larger than ${max / 1024} KiB`, false);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+// The text of a small file (at most `max` bytes): a checksum file, an index page.
+export async function fetchText(url: string, max: number, options: FetchOptions = {}): Promise<string> {
+  return clocked(options, async (clock) => smallBody(url, await get(url, clock, options.signal), clock, options.signal, max));
 }
 
 // Read a checksum file and return the digest listed for `fileName` (or its only digest).
 export async function fetchChecksum(url: string, fileName: string, algo: DigestAlgo, options: FetchOptions = {}): Promise<string> {
-  const text = await clocked(options, async (clock) => smallBody(url, await get(url, clock, options.signal), clock, options.signal, MAX_CHECKSUM_BYTES));
+  const text = await fetchText(url, MAX_CHECKSUM_BYTES, options);
   const hex = new RegExp(`^[0-9a-f]{${DIGEST_DIGITS[algo]}}$`, 'i');
   const rows = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((r) => hex.test(r[0] ?? ''));
   const row = rows.find((r) => r[1]?.replace(/^\*/, '').split('/').pop() === fileName) ?? (rows.length === 1 ? rows[0] : undefined);

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { StepSpec } from '../recipe/schema.js';
-import { shjoin } from '../shell/quote.js';
-import type { AptSetting, KindRender, RenderContext } from './types.js';
+import { shjoin, shq } from '../shell/quote.js';
+import type { AptSetting, KindRender, LockedPins, RenderContext } from './types.js';
 
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const FRESH_MINUTES = 24 * 60;
@@ -29,12 +29,30 @@ const REPAIR = [
   'fi',
 ].join('\n');
 
-// The guard and script of installing these packages: skipped when dpkg reports all installed.
-export function aptScripts({ packages, update }: AptSetting): { guard: string; script: string } {
+// Shell that exits 0 when dpkg reports every package installed, each given as name=version at that version.
+function installedGuard(packages: readonly string[]): string {
   const names = packages.map((p) => p.replace(/=.*/, ''));
-  const guard = `[ "$(dpkg-query -W -f='\${db:Status-Status}\\n' ${shjoin(names)} 2>/dev/null | grep -cx installed)" = ${names.length} ]`;
-  const install = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} install -y --no-install-recommends ${shjoin(packages)}`;
+  if (!packages.some((p) => p.includes('='))) {
+    return `[ "$(dpkg-query -W -f='\${db:Status-Status}\\n' ${shjoin(names)} 2>/dev/null | grep -cx installed)" = ${names.length} ]`;
+  }
+  const judge = [
+    'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { k = w[i]; v = ""; j = index(k, "="); if (j) { v = substr(k, j + 1); k = substr(k, 1, j - 1) } sub(/:.*/, "", k); ver[k] = v; has[k] = 1 } }',
+    '$1 == "installed" && has[$2] && (ver[$2] == "" || ver[$2] == $3) { c++ }',
+    'END { exit c == n ? 0 : 1 }',
+  ].join(' ');
+  return `dpkg-query -W -f='\${db:Status-Status}\\t\${Package}\\t\${Version}\\n' ${shjoin(names)} 2>/dev/null | awk -F '\\t' -v want=${shq(packages.join(' '))} ${shq(judge)}`;
+}
+
+// The guard and script of installing these packages: skipped when dpkg reports all installed (at the versions given).
+export function aptScripts({ packages, update, needs }: AptSetting): { guard: string; script: string } {
+  const guard = installedGuard(packages);
+  // A version given may be older than the one installed (a lock replayed on a newer box).
+  const downgrade = packages.some((p) => p.includes('=')) ? ' --allow-downgrades' : '';
+  const install = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} install -y --no-install-recommends${downgrade} ${shjoin(packages)}${needs?.length ? ' "$@"' : ''}`;
   const lines = ['export DEBIAN_FRONTEND=noninteractive', REPAIR];
+  if (needs?.length) {
+    lines.push(`set --; for rig_p in ${shjoin(needs)}; do dpkg-query -W -f='\${db:Status-Status}' "\${rig_p%%=*}" 2>/dev/null | grep -qx installed || set -- "$@" "$rig_p"; done`);
+  }
   const refresh = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} update`;
   if (update === 'always') lines.push(refresh, install);
   else if (update === 'never') lines.push(install);
@@ -51,14 +69,24 @@ export function aptScripts({ packages, update }: AptSetting): { guard: string; s
 export function mergeApt(settings: readonly AptSetting[]): AptSetting {
   const order: AptSetting['update'][] = ['never', 'auto', 'always'];
   const update = settings.map((s) => s.update).reduce((a, b) => (order.indexOf(b) > order.indexOf(a) ? b : a), 'never');
-  return { packages: [...new Set(settings.flatMap((s) => s.packages))], update };
+  const needs = [...new Set(settings.flatMap((s) => s.needs ?? []))];
+  return { packages: [...new Set(settings.flatMap((s) => s.packages))], update, ...(needs.length ? { needs } : {}) };
+}
+
+// A package as a lock pins it: name[:arch]=version (a version the recipe gives is replaced by the lock's).
+function lockedPackage(given: string, locked: LockedPins): string {
+  const name = given.replace(/=.*/, '');
+  const version = locked.apt(name.replace(/:.*/, ''));
+  return version === undefined ? given : `${name}=${version}`;
 }
 
 // apt: installs the packages dpkg does not report as installed; updates the lists when stale or asked.
 export function renderApt(spec: StepSpec<'apt'>, ctx: RenderContext): KindRender {
-  const packages = spec.apt.map((p) => ctx.data(p));
-  const bad = packages.find((p) => !PACKAGE.test(p));
+  const given = spec.apt.map((p) => ctx.data(p));
+  const bad = given.find((p) => !PACKAGE.test(p));
   if (bad !== undefined) throw new UserError(`apt: "${bad}" is not a Debian package name`);
-  const apt: AptSetting = { packages, update: spec.update ?? 'auto' };
-  return { title: `apt install ${packages.join(' ')}`, ...aptScripts(apt), root: true, apt, pin: { kind: 'apt', packages: packages.map((p) => p.replace(/[:=].*/, '')) } };
+  const packages = ctx.locked ? given.map((p) => lockedPackage(p, ctx.locked!)) : given;
+  const needs = ctx.locked?.aptNeeds(given.map((p) => p.replace(/[:=].*/, ''))) ?? [];
+  const apt: AptSetting = { packages, update: spec.update ?? 'auto', ...(needs.length ? { needs } : {}) };
+  return { title: `apt install ${packages.join(' ')}${needs.length ? ` (and ${needs.length} package${needs.length === 1 ? '' : 's'} they need, as locked)` : ''}`, ...aptScripts(apt), root: true, apt, pin: { kind: 'apt', packages: given.map((p) => p.replace(/[:=].*/, '')) } };
 }

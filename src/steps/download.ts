@@ -51,8 +51,10 @@ export function renderDownload(spec: StepSpec<'download'>, ctx: RenderContext): 
   const given = ctx.data(spec.download);
   const url = checkedUrl(rewriteUrl(ctx.mirror, given), 'download');
   const name = fileName(url);
-  const fetch: Fetch = { url, ...digestOf(spec, ctx), tempPath: `${ctx.facts.stateDir}/partial/${name}` };
-  const pin: Pin = { kind: 'download', url: given, algo: fetch.algo, ...(fetch.digest ? { digest: fetch.digest } : {}), ...(fetch.digestFrom ? { digestFrom: fetch.digestFrom } : {}) };
+  const asked = digestOf(spec, ctx);
+  const pin: Pin = { kind: 'download', url: given, ...asked };
+  // Under a lock the file must have the digest it records (rig refuses a lock that disagrees with the recipe's own).
+  const fetch: Fetch = { url, ...(ctx.locked?.download(given) ?? asked), tempPath: `${ctx.facts.stateDir}/partial/${name}` };
   const verify = verifyScript(fetch.algo);
   if (spec.to !== undefined) {
     const dest = targetPath(ctx.data(spec.to), ctx.facts);

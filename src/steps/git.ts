@@ -17,7 +17,9 @@ function mirrorConfig(ctx: RenderContext): string {
 export function renderGit(spec: StepSpec<'git'>, ctx: RenderContext): KindRender {
   const repo = ctx.data(spec.git);
   const dir = targetPath(ctx.data(spec.dir), ctx.facts);
-  const ref = spec.ref === undefined ? undefined : ctx.data(spec.ref);
+  const given = spec.ref === undefined ? undefined : ctx.data(spec.ref);
+  // Under a lock the clone is checked out at the commit it records.
+  const ref = ctx.locked?.git(dir) ?? given;
   const url = rewriteUrl(ctx.mirror, repo);
   for (const [what, value] of [['repository', repo], ['repository', url], ['ref', ref]] as const) {
     if (value?.startsWith('-')) throw new UserError(`git: ${what} "${value}" begins with "-", which git would read as an option`);

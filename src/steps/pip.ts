@@ -17,17 +17,42 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+// Where pip looks when neither the step nor a mirror names an index.
+const DEFAULT_INDEX = 'https://pypi.org/simple';
+
+// The version a locked requirements file gives a distribution ("name==version --hash=…").
+function lockedVersion(lines: readonly string[], name: string): string {
+  const line = lines.find((l) => l.startsWith(`${name}==`));
+  return line ? line.slice(name.length + 2).split(' ')[0]! : '';
+}
+
 // The lines that make pip keep, in a venv, what every other recipe instance installed there: each one's pins, and those
 // of what its distributions require, are a constraints file in VENV/.rig-constraints/, passed to the pip steps of every
 // other instance and rewritten by its own; a later install that would break an earlier one fails instead, saying which pin.
-function constrained(python: string, venv: string, args: string[], reqs: string[], stem: string): string[] {
+function constrained(python: string, venv: string, install: string, reqs: string[], stem: string): string[] {
   const dir = `${venv}/.rig-constraints`;
   const own = `${dir}/${stem}.txt`;
   return [
     `set --; for rig_c in ${shq(dir)}/*.txt; do [ -f "$rig_c" ] && [ "$rig_c" != ${shq(own)} ] && set -- "$@" -c "$rig_c"; done; unset rig_c`,
-    `${shq(python)} ${shjoin(args)} "$@" ${shjoin(reqs)}`,
+    install,
     replaceFileScript(own, [`${shq(python)} -c ${shq(PINS_PY)} ${shjoin(reqs)} > "$rig_tmp"`, 'chmod 0644 "$rig_tmp"']),
   ];
+}
+
+// The requirement names of these requirements ("Foo[bar]>=1; marker" → foo), as PEP 503 normalizes them.
+function namesOf(reqs: readonly string[]): string[] {
+  return reqs.map((r) => (/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(r)?.[0] ?? r).replace(/[-_.]+/g, '-').toLowerCase());
+}
+
+// The install command: the requirements as given, or, under a lock, a requirements file of what the lock pins for them
+// (written to a file of mktemp's, as only a file can carry --hash options; with them pip checks every file it fetches).
+function installCommand(python: string, args: string[], reqs: string[], lines: string[] | undefined, constraints: boolean): string {
+  const extra = constraints ? ' "$@"' : '';
+  if (!lines) return `${shq(python)} ${shjoin(args)}${extra} ${shjoin(reqs)}`;
+  return [
+    `rig_req=$(mktemp) && printf '%s\\n' ${shjoin(lines)} > "$rig_req"`,
+    `${shq(python)} ${shjoin(args)}${extra} -r "$rig_req"; rig_rc=$?; rm -f "$rig_req"; [ "$rig_rc" = 0 ]`,
+  ].join('\n');
 }
 
 // pip: installs requirements into an interpreter or a venv (created when missing) unless all are satisfied.
@@ -53,11 +78,15 @@ export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender
   // What an interrupted install left is installed again: half-installed distributions lose their metadata first, and
   // a venv whose own pip that took away gets pip again from ensurepip.
   const repair = `${shq(python)} -c ${shq(REPAIR_PY)}`;
+  const locked = ctx.locked?.pip(python, namesOf(reqs));
+  // Under a lock the guard and the venv's constraints ask for each requirement at its locked version.
+  const wanted = locked ? reqs.map((r, i) => `${namesOf([r])[0]}==${lockedVersion(locked, namesOf(reqs)[i]!)}`) : reqs;
   const lines: string[] = [];
   if (venv) {
     lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`, repair, `${shq(python)} -c ${shq(HAS_PIP_PY)} 2>/dev/null || ${shq(python)} -m ensurepip --default-pip`);
-    lines.push(...constrained(python, venv, args, reqs, instanceStem(ctx)));
-  } else lines.push(repair, `${shq(python)} ${shjoin([...args, ...reqs])}`);
-  const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(reqs)} 2>/dev/null`;
-  return { title: `pip install ${reqs.join(' ')}${venv ? ` (venv ${venv})` : ''}`, guard, script: lines.join('\n'), pin: { kind: 'pip', python } };
+    lines.push(...constrained(python, venv, installCommand(python, args, reqs, locked, true), wanted, instanceStem(ctx)));
+  } else lines.push(repair, installCommand(python, args, reqs, locked, false));
+  const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(wanted)} 2>/dev/null`;
+  const title = `pip install ${(locked ? wanted : reqs).join(' ')}${venv ? ` (venv ${venv})` : ''}`;
+  return { title, guard, script: lines.join('\n'), pin: { kind: 'pip', python, names: namesOf(reqs), indexes: [index ?? DEFAULT_INDEX, ...extra] } };
 }

@@ -6,6 +6,9 @@ import type { DigestAlgo, StepKind } from '../recipe/schema.js';
 export interface AptSetting {
   packages: string[];
   update: 'auto' | 'always' | 'never';
+  // Under a lock: the packages they need, as name=version, installed at that version where dpkg has none of them (one
+  // the box has already is kept as it is: a replay never downgrades what it did not install).
+  needs?: string[];
 }
 
 // What a step renderer may use: the target's facts, the mirror, and template rendering for this recipe.
@@ -24,6 +27,23 @@ export interface RenderContext {
   shell(template: string): string;
   // Render a template as text a person reads (a secret shows as ***).
   text(template: string): string;
+  // What a lock file pins (rig … --locked FILE): steps install exactly that.
+  locked?: LockedPins;
+}
+
+// What a lock pins, as the step renderers ask for it; undefined where the lock has nothing (rig refuses that plan).
+export interface LockedPins {
+  // The version of an apt package.
+  apt(name: string): string | undefined;
+  // The packages these need, directly or not, as name=version.
+  aptNeeds(names: readonly string[]): string[];
+  // The requirement lines that install these distributions into the interpreter as locked: each of them and everything
+  // they require there at its version, with --hash options when the lock has a digest for every one of them.
+  pip(python: string, names: readonly string[]): string[] | undefined;
+  // The commit of a clone.
+  git(dir: string): string | undefined;
+  // The digest of a download, by its URL as the recipe gives it.
+  download(url: string): { algo: DigestAlgo; digest: string } | undefined;
 }
 
 // A file the runner fetches before the step's script runs, which then finds it at $RIG_FILE and its digest at $RIG_DIGEST.
@@ -43,7 +63,7 @@ export interface Fetch {
 // into, a clone's commit, a download's digest. URLs are as the recipe gives them, before any mirror.
 export type Pin =
   | { kind: 'apt'; packages: string[] }
-  | { kind: 'pip'; python: string }
+  | { kind: 'pip'; python: string; names: string[]; indexes: string[] }
   | { kind: 'git'; url: string; dir: string }
   | { kind: 'download'; url: string; algo: DigestAlgo; digest?: string; digestFrom?: string };
 

@@ -12,10 +12,11 @@ export interface ParsedYaml {
   positions: SourcePositions;
 }
 
-// Parse YAML text; syntax errors, duplicate keys, alias bombs and huge files become UserErrors.
-export function parseYaml(text: string, file: string): ParsedYaml {
-  if (Buffer.byteLength(text) > MAX_RECIPE_BYTES) {
-    throw new UserError(`file is larger than ${MAX_RECIPE_BYTES / 1024} KiB; recipes are small files`, `${file}:1:1`);
+// Parse YAML text; syntax errors, duplicate keys, alias bombs and files over `maxBytes` (a recipe's limit unless
+// given) become UserErrors.
+export function parseYaml(text: string, file: string, maxBytes = MAX_RECIPE_BYTES): ParsedYaml {
+  if (Buffer.byteLength(text) > maxBytes) {
+    throw new UserError(`file is larger than ${maxBytes / 1024} KiB${maxBytes === MAX_RECIPE_BYTES ? '; recipes are small files' : ''}`, `${file}:1:1`);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,13 @@ import { serveSite, type Site } from '../faults/site.js';
 import { rig } from '../helpers/rig.js';
 import { tempDir } from '../helpers/temp.js';
 import { keeper, labSkipReason } from './lab.js';
-import { CONTAINERS_CONF, DEBIAN_IMAGES, podmanOk, UBUNTU_IMAGES } from './podman.js';
+import { CONTAINERS_CONF, DEBIAN_IMAGES, DEBIAN_WHEELS, podmanOk, UBUNTU_IMAGES } from './podman.js';
 
 const IMAGES = [UBUNTU_IMAGES.jammy, DEBIAN_IMAGES.bookworm];
 const skipReason = labSkipReason('lock suite', IMAGES);
 const VENV_PYTHON = '/opt/fault-venv/bin/python';
+
+const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 // A distribution name as PEP 503 normalizes it.
 const normalized = (name: string) => name.replace(/[-_.]+/g, '-').toLowerCase();
@@ -51,13 +54,19 @@ describe.skipIf(skipReason)('rig lock records what a box resolved to', () => {
       const lock = lockSchema.parse(parse(text));
 
       const names = Object.keys(lock.apt ?? {});
-      expect(names).toEqual(expect.arrayContaining(['ca-certificates', 'git', 'python3-venv']));
+      // The packages the steps name, and every installed package they need (git needs git-man, at its own version).
+      expect(names).toEqual(expect.arrayContaining(['ca-certificates', 'git', 'python3-venv', 'git-man', 'libc6']));
+      expect(lock.apt!.git!.requires).toEqual(expect.arrayContaining(['git-man', 'libc6']));
       const dpkg = await podmanOk(['exec', name!, 'dpkg-query', '-W', '-f=${Package} ${Version} ${Architecture}\n', ...names]);
       expect(Object.entries(lock.apt!).map(([n, p]) => `${n} ${p.version} ${p.arch}`).sort()).toEqual(dpkg.split('\n').sort());
 
       const freeze = await podmanOk(['exec', name!, VENV_PYTHON, '-m', 'pip', 'freeze', '--all']);
       const frozen = Object.fromEntries(freeze.split('\n').map((l) => l.split('==')).map(([n, v]) => [normalized(n!), v]));
-      expect(lock.pip).toEqual({ [VENV_PYTHON]: frozen });
+      const pip = lock.pip![VENV_PYTHON]!;
+      expect(Object.keys(lock.pip!)).toEqual([VENV_PYTHON]);
+      expect(Object.fromEntries(Object.entries(pip).map(([n, d]) => [n, d.version]))).toEqual(frozen);
+      // The loopback index serves Debian's wheels: each distribution it has that version of carries that file's sha256.
+      expect(pip.wheel!.sha256).toEqual([sha256Of(`${DEBIAN_WHEELS}/wheel-0.38.4-py3-none-any.whl`)]);
       expect(frozen).toMatchObject({ wheel: '0.38.4', setuptools: '66.1.1' });
 
       expect(lock.downloads).toEqual({ [`${site.url}/payload.bin`]: { sha256: site.payloadSha256 } });

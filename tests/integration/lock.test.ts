@@ -51,7 +51,7 @@ describe('rig lock on this machine', () => {
     const res = await rig(['schema', '--lock']);
     expect(res.code).toBe(0);
     const schema = JSON.parse(res.stdout) as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(['version', 'box', 'recipes', 'apt', 'pip', 'downloads', 'git']);
-    expect(schema.required).toEqual(['version', 'box', 'recipes']);
+    expect(Object.keys(schema.properties)).toEqual(['version', 'request', 'box', 'recipes', 'apt', 'pip', 'downloads', 'git']);
+    expect(schema.required).toEqual(['version', 'request', 'box', 'recipes']);
   });
 });

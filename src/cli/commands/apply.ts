@@ -7,6 +7,7 @@ import { one } from '../args.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { LOCKED_FLAG, LOCKED_FLAG_HELP } from '../locked.js';
 import { openSession } from '../session.js';
 import { constants } from 'node:os';
 
@@ -44,8 +45,9 @@ Flags:
   --retries N               retries for every step (default: per step kind)
   --no-wait                 fail at once (exit 3) when another rig is applying to the target
   --commit TAG              after a successful apply in a container, save it as the image TAG
+${LOCKED_FLAG_HELP}
 ${PLAN_FLAGS_HELP}`,
-  flags: { ...PLAN_FLAGS, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, retries: { type: 'string' }, 'no-wait': { type: 'boolean' }, commit: { type: 'string' } },
+  flags: { ...PLAN_FLAGS, ...LOCKED_FLAG, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, retries: { type: 'string' }, 'no-wait': { type: 'boolean' }, commit: { type: 'string' } },
   async run(args) {
     const started = Date.now();
     const retries = parseRetries(one(args.values.retries));

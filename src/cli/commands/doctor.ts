@@ -17,6 +17,8 @@ import type { RecipeStatus } from '../../run/status.js';
 import { openTarget } from '../../targets/select.js';
 import { many, one } from '../args.js';
 import { RECIPE_FLAGS, type Command } from '../command.js';
+import { doctorLocked } from '../doctor-locked.js';
+import { LOCKED_FLAG } from '../locked.js';
 import { openCatalog } from '../session.js';
 
 // One line of the doctor table: a recipe instance and where it stands, or why it cannot be planned.
@@ -61,15 +63,23 @@ function table(rows: Row[]): string {
 // rig doctor: every recipe's status on the target, from one plan probed in one batch.
 export const command: Command = {
   usage: `Usage: rig doctor [--json] [--target TARGET] [--mirror NAME] [--recipes DIR]
+       rig doctor --locked FILE [RECIPE… --set RECIPE.PARAM=VALUE…] [--json] [--target TARGET]
 
 Show every recipe (stacks aside) with its default params: satisfied, missing, wrong
 version (what was found, and where when its check says, vs what is wanted), the state of
 the service it starts, skipped or blocked here, and why. All checks run read-only in
 one batch on the target. A recipe that cannot be planned with its default params (one that
 needs a param, say) is listed with the reason. Secret params are read from RIG_SECRET_*
-variables; their values show as ***.`,
-  flags: { ...RECIPE_FLAGS, json: { type: 'boolean' }, target: { type: 'string' }, mirror: { type: 'string' } },
+variables; their values show as ***.
+
+With --locked FILE: the drift of the target from a lock (rig lock) instead, for the lock's
+recipes and params (or the RECIPE… named): each apt package, pip distribution and clone
+not at the locked version, the distributions pip installed that the lock lacks, and what
+would stop the lock being replayed; exit 1 when there is any.`,
+  flags: { ...RECIPE_FLAGS, ...LOCKED_FLAG, json: { type: 'boolean' }, target: { type: 'string' }, mirror: { type: 'string' }, set: { type: 'string', multiple: true } },
   async run(args) {
+    if (args.values.locked !== undefined) return doctorLocked(args);
+    if (args.values.set !== undefined) throw new UserError('--set goes with --locked FILE RECIPE…: doctor checks every recipe with its default params', '--set');
     const catalog = openCatalog(args);
     const mirrorSpec = one(args.values.mirror);
     const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;

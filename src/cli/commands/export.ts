@@ -6,6 +6,7 @@ import { rigVersion } from '../../version-info.js';
 import { one, type Parsed } from '../args.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
+import { LOCKED_FLAG, LOCKED_FLAG_HELP } from '../locked.js';
 import { openSession } from '../session.js';
 
 const FORMATS = ['sh', 'dockerfile'];
@@ -60,8 +61,9 @@ else podman). Download steps need curl in the image (a recipe that requires curl
 Flags:
   -o, --output FILE         write to FILE instead of stdout
   --from IMAGE              dockerfile: the base image
+${LOCKED_FLAG_HELP}
 ${PLAN_FLAGS_HELP}`,
-  flags: { ...PLAN_FLAGS, output: { type: 'string', short: 'o' }, from: { type: 'string' } },
+  flags: { ...PLAN_FLAGS, ...LOCKED_FLAG, output: { type: 'string', short: 'o' }, from: { type: 'string' } },
   async run(args) {
     const [format, ...names] = args.positionals;
     if (!format || !FORMATS.includes(format)) throw new UserError(`export needs a format: ${FORMATS.join(', ')} (e.g. rig export sh cmake)`);

@@ -55,7 +55,7 @@ ${PLAN_FLAGS_HELP.split('\n').filter((l) => !l.startsWith('  --facts')).join('\n
         return EXIT.FAILED;
       }
       const problems: string[] = [];
-      const lock: Lock = { version: 1, box: lockBox(plan.facts), recipes: lockRecipes(plan), ...(await collectPins(plan, target, problems)) };
+      const lock: Lock = { version: 1, request: plan.request.names, box: lockBox(plan.facts), recipes: lockRecipes(plan, new Map([...statuses].map(([id, s]) => [id, s.found]))), ...(await collectPins(plan, target, problems)) };
       if (problems.length) {
         for (const p of problems) process.stderr.write(`rig: ${p}\n`);
         process.stderr.write('rig: nothing locked\n');

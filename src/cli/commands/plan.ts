@@ -2,6 +2,7 @@ import { planJson, renderPlanText } from '../../report/plan-text.js';
 import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { LOCKED_FLAG, LOCKED_FLAG_HELP } from '../locked.js';
 import { openSession } from '../session.js';
 
 // rig plan: the dry run.
@@ -16,8 +17,9 @@ Exits 4 when a recipe of the plan cannot be installed here (blocked, with the re
 Flags:
   --json                    print the plan as JSON
   --no-probe                run no checks; list every command as if nothing were installed
+${LOCKED_FLAG_HELP}
 ${PLAN_FLAGS_HELP}`,
-  flags: { ...PLAN_FLAGS, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
+  flags: { ...PLAN_FLAGS, ...LOCKED_FLAG, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
   async run(args) {
     const session = await openSession(args, 'plan', !args.values['no-probe']);
     try {

@@ -1,0 +1,59 @@
+import { UserError, UserErrors } from '../errors.js';
+import { readBoxPins } from '../lock/collect.js';
+import { driftOf, type Drift } from '../lock/drift.js';
+import { lockProblems } from '../lock/honour.js';
+import { lockedPins } from '../lock/pinned.js';
+import { readLock } from '../lock/read-lock.js';
+import type { Lock } from '../lock/schema.js';
+import type { ParamSet } from '../plan/params.js';
+import type { Plan } from '../plan/types.js';
+import type { LockedPins } from '../steps/types.js';
+import type { RecipeStatus } from '../run/status.js';
+import type { Target } from '../targets/target.js';
+import { one, type Parsed } from './args.js';
+
+// The --locked flag, for plan, apply, doctor and export.
+export const LOCKED_FLAG = { locked: { type: 'string' } } as const;
+
+// Its help line.
+export const LOCKED_FLAG_HELP = `  --locked FILE             pin every apt, pip, git and download step to what a lock file (rig lock) records;
+                            refused (exit 2, nothing changed) when it cannot be replayed here; with no RECIPE,
+                            the lock's own recipes and params`;
+
+// A lock given with --locked, and what the request takes from it.
+export interface LockedRequest {
+  file: string;
+  lock: Lock;
+  pins: LockedPins;
+  // The recipes to plan: those named, or the lock's own request when none are.
+  names: string[];
+  // The params the lock records of each recipe it was asked for by name, as --set flags (when no recipe is named).
+  sets: ParamSet[];
+}
+
+// The lock of --locked FILE and the request it makes, or undefined without the flag.
+export function lockedRequest(args: Parsed): LockedRequest | undefined {
+  const file = one(args.values.locked);
+  if (file === undefined) return undefined;
+  const lock = readLock(file);
+  const named = args.positionals.length > 0;
+  const sets = named ? [] : Object.entries(lock.recipes).filter(([id]) => !id.includes('(')).flatMap(([recipe, r]) =>
+    Object.entries(r.params ?? {}).map(([param, value]) => ({ recipe, param, value: String(value), flag: `--locked ${file} (${recipe}.${param})` })));
+  return { file, lock, pins: lockedPins(lock), names: named ? args.positionals : lock.request, sets };
+}
+
+// Refuse, before anything changes, a plan the lock cannot be replayed as (exit 2, a line for each reason); with a
+// target, also what the target's archive and the indexes cannot give (its empty package lists refreshed when `refresh`).
+export async function enforceLock(locked: LockedRequest, plan: Plan, target: Target | undefined, refresh: boolean): Promise<void> {
+  const notes: string[] = [];
+  const problems = await lockProblems(plan, locked.lock, target, refresh, notes);
+  for (const note of notes) process.stderr.write(`rig: --locked ${locked.file}: ${note}\n`);
+  if (!problems.length) return;
+  const head = new UserError(`the lock cannot be replayed${target ? ` on ${target.name}` : ''}; nothing was changed:`, `--locked ${locked.file}`);
+  throw new UserErrors([head, ...problems.map((p) => new UserError(`  ${p}`))]);
+}
+
+// How the target differs from the lock, for the plan's recipes.
+export async function lockDrift(locked: LockedRequest, plan: Plan, target: Target, statuses: ReadonlyMap<string, RecipeStatus>): Promise<Drift> {
+  return driftOf(plan, locked.lock, await readBoxPins(plan, target), new Map([...statuses].map(([id, s]) => [id, s.found])));
+}

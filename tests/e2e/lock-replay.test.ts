@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { lockSchema, type Lock } from '../../src/lock/schema.js';
+import { stackArgs } from '../faults/scenario.js';
+import { serveSite, type Site } from '../faults/site.js';
+import { rig } from '../helpers/rig.js';
+import { tempDir } from '../helpers/temp.js';
+import { expectNoop, keeper, labSkipReason } from './lab.js';
+import { CONTAINERS_CONF, DEBIAN_IMAGES, podman, podmanOk, UBUNTU_IMAGES } from './podman.js';
+
+const IMAGES = [UBUNTU_IMAGES.jammy, DEBIAN_IMAGES.bookworm];
+const skipReason = labSkipReason('lock replay suite', IMAGES);
+const VENV = '/opt/fault-venv';
+
+// What a box has of what the fault stack installs: every package dpkg lists, the venv's distributions, the file's
+// digest, the clone's commit, and the files under /opt (so that a refused replay can be shown to have changed nothing).
+async function boxOf(name: string, packages?: string[]): Promise<Record<string, string>> {
+  const sh = (script: string) => podman(['exec', name, 'bash', '-c', script]).then((r) => r.out.trim());
+  return {
+    dpkg: await podmanOk(['exec', name, 'dpkg-query', '-W', '-f=${Package} ${Version} ${db:Status-Status}\n', ...(packages ?? [])]),
+    pip: await sh(`${VENV}/bin/python -m pip freeze --all 2>&1`),
+    payload: await sh('sha256sum /opt/fault/payload.bin 2>&1'),
+    commit: await sh('git -C /opt/fault/repo rev-parse HEAD 2>&1'),
+    // A clone's working tree (.git's insides depend on how it was cloned: by tag, or by commit under a lock).
+    opt: await sh("find /opt -path '*/.git/*' -prune -o -print | sort"),
+  };
+}
+
+// rig apply --locked: a lock made on one fresh container replayed on another, refused when it cannot be, and the drift
+// of a box from it found and undone.
+describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', () => {
+  let site: Site;
+  let siteDir: string;
+  const keep = keeper();
+  const started: string[] = [];
+
+  beforeAll(async () => {
+    siteDir = mkdtempSync(join(tmpdir(), 'rig-replay-site-'));
+    site = await serveSite(siteDir);
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of started) await podman(['rm', '-f', '-t', '0', c]);
+    await site?.close();
+    rmSync(siteDir, { recursive: true, force: true });
+  });
+
+  const fresh = async (image: string) => {
+    const name = `rig-e2e-replay-${randomBytes(4).toString('hex')}`;
+    await podmanOk(['run', '-d', '--name', name, '--network', 'host', image, 'sleep', 'infinity']);
+    started.push(name);
+    return name;
+  };
+
+  for (const image of IMAGES) {
+    it(`on ${image}: the same packages, distributions, file and commit; a lock that cannot be honoured changes nothing; drift is found and undone`, async () => {
+      const root = tempDir();
+      const recipes = ['--recipes', stackArgs(site)[2]!];
+      const env = { CONTAINERS_CONF, RIG_STATE_DIR: join(root, 'state') };
+      const applied = await rig(['apply', ...stackArgs(site), '--target', `podman:${image}`, '--keep'], { env });
+      const first = keep(applied)!;
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const file = join(root, 'rig.lock');
+      const locked = await rig(['lock', ...stackArgs(site), '--target', `container:${first}`, '-o', file], { env });
+      expect(locked.code, locked.stderr).toBe(0);
+      const lock = lockSchema.parse(parse(readFileSync(file, 'utf8')));
+      expect(lock.request).toEqual(['fault-stack']);
+      expect(lock.pip![`${VENV}/bin/python`]!.wheel).toMatchObject({ version: '0.38.4', sha256: [expect.stringMatching(/^[0-9a-f]{64}$/)] });
+
+      // Each lock that cannot be honoured is refused before the second box is changed at all.
+      const second = await fresh(image);
+      const before = await boxOf(second);
+      const variant = (edit: (l: Lock) => void) => {
+        const copy = structuredClone(lock);
+        edit(copy);
+        const path = join(root, `bad-${randomBytes(3).toString('hex')}.lock`);
+        writeFileSync(path, stringify(copy));
+        return path;
+      };
+      const refusals: [string, (l: Lock) => void, RegExp][] = [
+        ['a version the archive lacks', (l) => (l.apt!.git!.version = '1:9.9.9-9'), /^rig: {3}apt: git=1:9\.9\.9-9 is neither installed nor in the target's archive$/m],
+        ['a tampered hash', (l) => (l.pip![`${VENV}/bin/python`]!.wheel!.sha256 = ['0'.repeat(64)]), /^rig: {3}pip: wheel==0\.38\.4: no file of it on the index has a sha256 the lock lists/m],
+        ['a commit the recipe does not clone from there', (l) => (l.git!['/opt/fault/repo']!.url = 'http://127.0.0.1:9/other.git'), /^rig: {3}git: \/opt\/fault\/repo \(fault-git\) clones http:\/\/127\.0\.0\.1:\d+\/repo\.git here, http:\/\/127\.0\.0\.1:9\/other\.git in the lock$/m],
+      ];
+      for (const [what, edit, said] of refusals) {
+        const res = await rig(['apply', '--locked', variant(edit), ...recipes, '--target', `container:${second}`], { env });
+        expect(res.code, `${what}: ${res.stdout}${res.stderr}`).toBe(2);
+        expect(res.stderr, what).toMatch(/^rig: --locked \S+: the lock cannot be replayed on container:\S+; nothing was changed:$/m);
+        expect(res.stderr, what).toMatch(said);
+        expect(await boxOf(second), what).toEqual(before);
+      }
+
+      // The replay needs no recipe named and no --set: the lock's own request and params.
+      const replayed = await rig(['apply', '--locked', file, ...recipes, '--target', `container:${second}`], { env });
+      expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
+      expect(await boxOf(second)).toEqual(await boxOf(first));
+      expectNoop(await rig(['apply', '--locked', file, ...recipes, '--target', `container:${second}`, '--json'], { env }));
+      const doctor = (name: string) => rig(['doctor', '--locked', file, ...recipes, '--target', `container:${name}`], { env });
+      const clean = await doctor(second);
+      expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+      expect(clean.stdout).toContain('the box is as the lock records');
+
+      // The clone moved on: doctor names the difference, and the replay puts it back.
+      await podmanOk(['exec', second, 'git', '-C', '/opt/fault/repo', 'checkout', '-q', 'origin/main']);
+      const moved = await podmanOk(['exec', second, 'git', '-C', '/opt/fault/repo', 'rev-parse', 'HEAD']);
+      expect(moved).not.toBe(site.refCommit);
+      const drifted = await doctor(second);
+      expect(drifted.code, drifted.stdout).toBe(1);
+      expect(drifted.stdout).toMatch(new RegExp(`^~ fault-git +not as locked: git /opt/fault/repo: at ${moved} here, ${site.refCommit} in the lock$`, 'm'));
+      expect(drifted.stdout).toMatch(/^1 difference from the lock$/m);
+      const undone = await rig(['apply', '--locked', file, ...recipes, '--target', `container:${second}`], { env });
+      expect(undone.code, undone.stdout + undone.stderr).toBe(0);
+      expect(await podmanOk(['exec', second, 'git', '-C', '/opt/fault/repo', 'rev-parse', 'HEAD'])).toBe(site.refCommit);
+      expect((await doctor(second)).code).toBe(0);
+
+      // The exported script pins the same way: run in a third box (with curl, which its download needs), it installs
+      // the locked versions.
+      const third = await fresh(image);
+      await podmanOk(['exec', third, 'bash', '-c', 'apt-get update -qq && apt-get install -y -qq --no-install-recommends curl >/dev/null']);
+      const script = join(root, 'replay.sh');
+      const exported = await rig(['export', 'sh', '--locked', file, ...recipes, '--target', `container:${third}`, '-o', script], { env });
+      expect(exported.code, exported.stderr).toBe(0);
+      await podmanOk(['cp', script, `${third}:/tmp/replay.sh`]);
+      const ran = await podman(['exec', third, 'bash', '/tmp/replay.sh']);
+      expect(ran.code, ran.out).toBe(0);
+      const names = Object.keys(lock.apt!);
+      const { dpkg: _, opt: __, ...rest } = await boxOf(third, names);
+      const { dpkg: ___, opt: ____, ...want } = await boxOf(first, names);
+      expect(rest).toEqual(want);
+      expect((await boxOf(third, names)).dpkg).toEqual((await boxOf(first, names)).dpkg);
+    }, 900_000);
+  }
+});
