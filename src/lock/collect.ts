@@ -6,8 +6,10 @@ import { WHOLE_PY } from '../steps/pip-programs.js';
 import { envPrelude } from '../steps/prelude.js';
 import type { Pin } from '../steps/types.js';
 import type { Target } from '../targets/target.js';
+import { aptPolicyScript, installedFrom } from './apt-origins.js';
 import { DPKG_INSTALLED, neededBy, parseInstalled, type InstalledPackage } from './dpkg-needs.js';
-import { indexHashes } from './index-hashes.js';
+import { indexHashes, type PipSources } from './index-hashes.js';
+import { aptNamesOf, pinsWithRecipe } from './plan-pins.js';
 import type { Lock } from './schema.js';
 
 // Prints "name<TAB>version<TAB>requires" of every distribution pip installed for this interpreter (all of a venv's, only
@@ -31,11 +33,6 @@ const DISTRIBUTIONS_PY = [
   'for name in sorted(seen):',
   '    print(name + "\\t" + seen[name][0] + "\\t" + ",".join(r for r in seen[name][1] if r in seen and r != name))',
 ].join('\n');
-
-// The pins of every step of the plan's recipes that are not skipped.
-function pinsOf(plan: Plan): Pin[] {
-  return plan.recipes.filter((r) => !r.skip).flatMap((r) => r.steps.flatMap((s) => (s.pin ? [s.pin] : [])));
-}
 
 // What to ask the target: one dpkg-query for every installed package (with what each depends on), one Python per interpreter, one git per clone.
 function queries(pins: Pin[]): BatchItem[] {
@@ -64,7 +61,7 @@ export interface BoxPins {
 
 // Read what the target has of what the plan's steps pin, read-only.
 export async function readBoxPins(plan: Plan, target: Target): Promise<BoxPins> {
-  const pins = pinsOf(plan);
+  const pins = pinsWithRecipe(plan).map((p) => p.pin);
   const results = await runBatch(target, envPrelude(plan.facts), queries(pins));
   const box: BoxPins = { pins, apt: new Map(), pip: new Map(), git: new Map() };
   box.apt = parseInstalled(rows(results.get('apt')));
@@ -87,14 +84,15 @@ async function digestOf(pin: Extract<Pin, { kind: 'download' }>): Promise<string
   return fetchChecksum(pin.digestFrom, new URL(pin.url).pathname.split('/').pop()!, pin.algo);
 }
 
-// The indexes the pip steps into this interpreter use, in the order they first name them.
-function indexesOf(pins: Pin[], python: string): string[] {
-  return [...new Set(pins.flatMap((p) => (p.kind === 'pip' && p.python === python ? p.indexes : [])))];
+// The indexes and find-links pages the pip steps into this interpreter use, in the order they first name them.
+function sourcesOf(pins: Pin[], python: string): PipSources {
+  const of = pins.flatMap((p) => (p.kind === 'pip' && p.python === python ? [p] : []));
+  return { indexes: [...new Set(of.flatMap((p) => p.indexes))], links: [...new Set(of.flatMap((p) => p.links))] };
 }
 
-// The distributions of one interpreter, from its "name, version, requires" rows, each with the digests its index lists.
-async function withHashes(found: string[][], indexes: string[]): Promise<NonNullable<Lock['pip']>[string]> {
-  const hashes = await indexHashes(indexes, new Map(found.map(([n, v]) => [n!, v ?? ''])));
+// The distributions of one interpreter, from its "name, version, requires" rows, each with the digests its sources list.
+async function withHashes(found: string[][], sources: PipSources): Promise<NonNullable<Lock['pip']>[string]> {
+  const hashes = await indexHashes(sources, new Map(found.map(([n, v]) => [n!, v ?? ''])));
   return Object.fromEntries(found.map(([name, version, requires]) => {
     const deps = (requires ?? '').split(',').filter(Boolean);
     const sha256 = hashes.get(name!);
@@ -106,14 +104,15 @@ async function withHashes(found: string[][], indexes: string[]): Promise<NonNull
 export async function collectPins(plan: Plan, target: Target, problems: string[]): Promise<Pick<Lock, 'apt' | 'pip' | 'downloads' | 'git'>> {
   const box = await readBoxPins(plan, target);
   const out: Pick<Lock, 'apt' | 'pip' | 'downloads' | 'git'> = {};
-  const named = [...new Set(box.pins.flatMap((p) => (p.kind === 'apt' ? p.packages : [])))];
-  for (const [name, needs] of neededBy(named, box.apt)) {
+  const needed = neededBy(aptNamesOf(box.pins), box.apt);
+  const from = needed.size ? installedFrom((await runBatch(target, envPrelude(plan.facts), [{ key: 'from', script: aptPolicyScript([...needed.keys()]) }])).get('from')?.output ?? '') : new Map();
+  for (const [name, needs] of needed) {
     const { version, arch } = box.apt.get(name)!;
-    (out.apt ??= {})[name] = { version, arch, ...(needs.length ? { requires: needs } : {}) };
+    (out.apt ??= {})[name] = { version, arch, ...(needs.length ? { requires: needs } : {}), ...(from.has(name) ? { from: from.get(name) } : {}) };
   }
   for (const [python, found] of box.pip) {
     if ('error' in found) problems.push(`${python}: cannot list its distributions: ${found.error}`);
-    else (out.pip ??= {})[python] = await withHashes(found, indexesOf(box.pins, python));
+    else (out.pip ??= {})[python] = await withHashes(found, sourcesOf(box.pins, python));
   }
   for (const pin of box.pins) {
     if (pin.kind === 'git') {

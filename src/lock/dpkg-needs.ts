@@ -1,3 +1,5 @@
+import { closure } from './closure.js';
+
 // One package dpkg has installed, with what it depends on (each a list of alternatives) and the names it provides.
 export interface InstalledPackage {
   version: string;
@@ -30,13 +32,7 @@ export function neededBy(names: readonly string[], installed: ReadonlyMap<string
   const providers = new Map<string, string[]>();
   for (const [name, p] of installed) for (const v of p.provides) providers.set(v, [...(providers.get(v) ?? []), name]);
   const resolve = (n: string) => (installed.has(n) ? [n] : (providers.get(n) ?? []));
-  const needs = new Map<string, string[]>();
-  const queue = names.filter((n) => installed.has(n));
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-    if (needs.has(name)) continue;
-    const deps = [...new Set(installed.get(name)!.depends.flatMap((group) => group.flatMap(resolve)))].filter((d) => d !== name).sort();
-    needs.set(name, deps);
-    queue.push(...deps);
-  }
-  return needs;
+  const needs = closure(names.filter((n) => installed.has(n)), (name) =>
+    [...new Set(installed.get(name)!.depends.flatMap((group) => group.flatMap(resolve)))].filter((d) => d !== name).sort());
+  return new Map([...needs].map(([n, deps]) => [n, [...deps]]));
 }

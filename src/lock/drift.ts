@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/types.js';
 import type { BoxPins } from './collect.js';
 import { lockedPins, pipClosure } from './pinned.js';
+import { aptNamesOf, pinsWithRecipe } from './plan-pins.js';
 import type { Lock } from './schema.js';
 
 // How a box differs from a lock: per recipe instance, what it has of what the recipe's steps pin that is not what the
@@ -29,32 +30,31 @@ export function driftOf(plan: Plan, lock: Lock, box: BoxPins, found: ReadonlyMap
   for (const recipe of plan.recipes.filter((r) => !r.skip)) {
     const version = lock.recipes[recipe.id]?.found;
     if (version && found.get(recipe.id) && found.get(recipe.id) !== version) add(recipe.id, `found ${found.get(recipe.id)} here, ${version} in the lock`);
-    for (const pin of recipe.steps.flatMap((s) => (s.pin ? [s.pin] : []))) {
-      if (pin.kind === 'apt') {
-        for (const p of pin.packages) {
-          const want = lock.apt?.[p]?.version;
-          const have = box.apt.get(p)?.version;
-          if (want && want !== have) add(recipe.id, `apt ${p}: ${installed(have)} here, ${want} in the lock`);
-        }
+  }
+  for (const { recipe, pin } of pinsWithRecipe(plan)) {
+    if (pin.kind === 'apt') {
+      for (const p of pin.packages) {
+        const want = lock.apt?.[p]?.version;
+        const have = box.apt.get(p)?.version;
+        if (want && want !== have) add(recipe.id, `apt ${p}: ${installed(have)} here, ${want} in the lock`);
       }
-      if (pin.kind === 'pip') {
-        const locked = lock.pip?.[pin.python] ?? {};
-        const have = versions(box.pip.get(pin.python) ?? []);
-        for (const n of pipClosure(locked, pin.names) ?? []) {
-          closures.add(`${pin.python}\0${n}`);
-          if (have.get(n) !== locked[n]!.version) add(recipe.id, `pip ${n} (${pin.python}): ${installed(have.get(n))} here, ${locked[n]!.version} in the lock`);
-        }
+    }
+    if (pin.kind === 'pip') {
+      const locked = lock.pip?.[pin.python] ?? {};
+      const have = versions(box.pip.get(pin.python) ?? []);
+      for (const n of pipClosure(locked, pin.names) ?? []) {
+        closures.add(`${pin.python}\0${n}`);
+        if (have.get(n) !== locked[n]!.version) add(recipe.id, `pip ${n} (${pin.python}): ${installed(have.get(n))} here, ${locked[n]!.version} in the lock`);
       }
-      if (pin.kind === 'git') {
-        const want = lock.git?.[pin.dir]?.commit;
-        const have = box.git.get(pin.dir);
-        if (want && have !== want) add(recipe.id, `git ${pin.dir}: ${typeof have === 'string' ? `at ${have}` : 'not cloned'} here, ${want} in the lock`);
-      }
+    }
+    if (pin.kind === 'git') {
+      const want = lock.git?.[pin.dir]?.commit;
+      const have = box.git.get(pin.dir);
+      if (want && have !== want) add(recipe.id, `git ${pin.dir}: ${typeof have === 'string' ? `at ${have}` : 'not cloned'} here, ${want} in the lock`);
     }
   }
   const extra: string[] = [];
-  const named = plan.recipes.filter((r) => !r.skip).flatMap((r) => r.steps.flatMap((s) => (s.pin?.kind === 'apt' ? s.pin.packages : [])));
-  for (const need of lockedPins(lock).aptNeeds([...new Set(named)])) {
+  for (const need of lockedPins(lock).aptNeeds(aptNamesOf(pinsWithRecipe(plan).map((p) => p.pin)))) {
     const [name, version] = [need.slice(0, need.indexOf('=')), need.slice(need.indexOf('=') + 1)];
     const have = box.apt.get(name)?.version;
     if (have !== version) extra.push(`apt ${name}: ${installed(have)} here, ${version} in the lock (a package the recipes need)`);

@@ -1,19 +1,15 @@
-import type { Plan, PlannedRecipe } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
 import { runBatch } from '../run/batch.js';
 import { shjoin } from '../shell/quote.js';
+import { HAS_ANY_VERSION } from '../steps/apt.js';
 import { asRoot } from '../steps/render.js';
 import { envPrelude } from '../steps/prelude.js';
-import type { Pin } from '../steps/types.js';
 import type { Target } from '../targets/target.js';
 import { indexHashes } from './index-hashes.js';
 import { lockBox, lockRecipes } from './lock-file.js';
 import { lockedPins, pipClosure } from './pinned.js';
+import { aptNamesOf, pinsWithRecipe } from './plan-pins.js';
 import type { Lock } from './schema.js';
-
-// Each pin of the plan's recipes that are not skipped, with the recipe it is of.
-function pinsWithRecipe(plan: Plan): { recipe: PlannedRecipe; pin: Pin }[] {
-  return plan.recipes.filter((r) => !r.skip).flatMap((recipe) => recipe.steps.flatMap((s) => (s.pin ? [{ recipe, pin: s.pin }] : [])));
-}
 
 // A list of GPU names with each name once and how many ("NVIDIA H200 ×8"); any other value as it is.
 function gpus(value: string): string {
@@ -90,7 +86,7 @@ for rig_p in ${shjoin(wanted)}; do
   apt-cache madison "\${rig_p%%=*}" 2>/dev/null | ${offered} || echo "$rig_p"
 done
 for rig_p in ${shjoin(needs)}; do
-  dpkg-query -W -f='\${db:Status-Status}' "\${rig_p%%=*}" 2>/dev/null | grep -qx installed && continue
+  ${HAS_ANY_VERSION} && continue
   apt-cache madison "\${rig_p%%=*}" 2>/dev/null | ${offered} || echo "$rig_p"
 done`;
 }
@@ -100,24 +96,27 @@ done`;
 async function targetProblems(plan: Plan, lock: Lock, target: Target, refresh: boolean, notes: string[]): Promise<string[]> {
   const problems: string[] = [];
   const pins = pinsWithRecipe(plan).map((p) => p.pin);
-  const named = [...new Set(pins.flatMap((p) => (p.kind === 'apt' ? p.packages : [])))].filter((n) => lock.apt?.[n]);
+  const named = aptNamesOf(pins).filter((n) => lock.apt?.[n]);
   const apt = named.map((n) => `${n}=${lock.apt![n]!.version}`);
   if (apt.length) {
     const needs = lockedPins(lock).aptNeeds(named);
     const res = (await runBatch(target, envPrelude(plan.facts), [{ key: 'apt', script: aptAvailabilityScript(apt, needs, plan, refresh) }])).get('apt');
     const lines = (res?.output ?? '').split('\n').filter(Boolean);
     if (lines[0] === '?') notes.push('the target has no package lists, so whether its archive has the locked apt versions is not known (apply refreshes them first)');
-    for (const missing of lines.filter((l) => l !== '?')) problems.push(`apt: ${missing} is neither installed nor in the target's archive`);
+    for (const missing of lines.filter((l) => l !== '?')) {
+      const from = lock.apt?.[missing.slice(0, missing.indexOf('='))]?.from;
+      problems.push(`apt: ${missing} is neither installed nor in the target's archive${from ? ` (it was locked from ${from.join(', ')})` : ''}`);
+    }
   }
   for (const pin of pins) {
     const locked = pin.kind === 'pip' ? lock.pip?.[pin.python] : undefined;
     if (pin.kind !== 'pip' || !locked) continue;
     const closure = (pipClosure(locked, pin.names) ?? []).filter((n) => locked[n]!.sha256?.length);
-    const offered = await indexHashes(pin.indexes, new Map(closure.map((n) => [n, locked[n]!.version])));
+    const offered = await indexHashes(pin, new Map(closure.map((n) => [n, locked[n]!.version])));
     for (const name of closure) {
       const { version, sha256 } = locked[name]!;
       const now = offered.get(name) ?? [];
-      if (!now.length) problems.push(`pip: ${name}==${version} is not on ${pin.indexes.join(' or ')}`);
+      if (!now.length) problems.push(`pip: ${name}==${version} is not on ${[...pin.indexes, ...pin.links].join(' or ')}`);
       else if (!sha256!.some((h) => now.includes(h))) problems.push(`pip: ${name}==${version}: no file of it on the index has a sha256 the lock lists (the lock or the index was changed)`);
     }
   }

@@ -37,6 +37,7 @@ export const lockSchema = z.strictObject({
     version: z.string().min(1),
     arch: z.string(),
     requires: z.array(z.string()).optional().meta({ description: 'the packages of this lock it depends on (or on what they provide)' }),
+    from: z.array(z.string()).optional().meta({ description: 'the archives that offered this version, as their Release files name them (whatever mirror served them): origin codename/component, e.g. "Ubuntu jammy-updates/main"' }),
   })).optional().meta({ description: 'package → the version dpkg has installed: each package the steps name and every package they need' }),
   pip: z.record(z.string(), z.record(z.string(), lockedDistribution)).optional().meta({ description: 'interpreter → distribution (its PEP 503 name) → what is installed: every distribution pip installed for that interpreter' }),
   downloads: z.record(z.string(), z.strictObject({ sha256: z.string().regex(SHA256).optional(), sha512: z.string().regex(/^[0-9a-f]{128}$/).optional(), md5: z.string().regex(/^[0-9a-f]{32}$/).optional() })).optional().meta({ description: 'URL as the recipe gives it (no mirror) → its digest' }),

@@ -29,6 +29,9 @@ const REPAIR = [
   'fi',
 ].join('\n');
 
+// Shell that exits 0 when dpkg reports the package of $rig_p (name=version) installed, at any version.
+export const HAS_ANY_VERSION = `dpkg-query -W -f='\${db:Status-Status}' "\${rig_p%%=*}" 2>/dev/null | grep -qx installed`;
+
 // Shell that exits 0 when dpkg reports every package installed, each given as name=version at that version.
 function installedGuard(packages: readonly string[]): string {
   const names = packages.map((p) => p.replace(/=.*/, ''));
@@ -51,7 +54,7 @@ export function aptScripts({ packages, update, needs }: AptSetting): { guard: st
   const install = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} install -y --no-install-recommends${downgrade} ${shjoin(packages)}${needs?.length ? ' "$@"' : ''}`;
   const lines = ['export DEBIAN_FRONTEND=noninteractive', REPAIR];
   if (needs?.length) {
-    lines.push(`set --; for rig_p in ${shjoin(needs)}; do dpkg-query -W -f='\${db:Status-Status}' "\${rig_p%%=*}" 2>/dev/null | grep -qx installed || set -- "$@" "$rig_p"; done`);
+    lines.push(`set --; for rig_p in ${shjoin(needs)}; do ${HAS_ANY_VERSION} || set -- "$@" "$rig_p"; done`);
   }
   const refresh = `apt-get -o DPkg::Lock::Timeout=${LOCK_WAIT_S} update`;
   if (update === 'always') lines.push(refresh, install);

@@ -20,12 +20,6 @@ function hostOf(url: string): string | undefined {
 // Where pip looks when neither the step nor a mirror names an index.
 const DEFAULT_INDEX = 'https://pypi.org/simple';
 
-// The version a locked requirements file gives a distribution ("name==version --hash=…").
-function lockedVersion(lines: readonly string[], name: string): string {
-  const line = lines.find((l) => l.startsWith(`${name}==`));
-  return line ? line.slice(name.length + 2).split(' ')[0]! : '';
-}
-
 // The lines that make pip keep, in a venv, what every other recipe instance installed there: each one's pins, and those
 // of what its distributions require, are a constraints file in VENV/.rig-constraints/, passed to the pip steps of every
 // other instance and rewritten by its own; a later install that would break an earlier one fails instead, saying which pin.
@@ -78,15 +72,16 @@ export function renderPip(spec: StepSpec<'pip'>, ctx: RenderContext): KindRender
   // What an interrupted install left is installed again: half-installed distributions lose their metadata first, and
   // a venv whose own pip that took away gets pip again from ensurepip.
   const repair = `${shq(python)} -c ${shq(REPAIR_PY)}`;
-  const locked = ctx.locked?.pip(python, namesOf(reqs));
+  const names = namesOf(reqs);
+  const locked = ctx.locked?.pip(python, names);
   // Under a lock the guard and the venv's constraints ask for each requirement at its locked version.
-  const wanted = locked ? reqs.map((r, i) => `${namesOf([r])[0]}==${lockedVersion(locked, namesOf(reqs)[i]!)}`) : reqs;
+  const wanted = locked ? names.map((n) => `${n}==${locked.versions.get(n)}`) : reqs;
   const lines: string[] = [];
   if (venv) {
     lines.push(`[ -x ${shq(python)} ] || python3 -m venv ${shq(venv)}`, repair, `${shq(python)} -c ${shq(HAS_PIP_PY)} 2>/dev/null || ${shq(python)} -m ensurepip --default-pip`);
-    lines.push(...constrained(python, venv, installCommand(python, args, reqs, locked, true), wanted, instanceStem(ctx)));
-  } else lines.push(repair, installCommand(python, args, reqs, locked, false));
+    lines.push(...constrained(python, venv, installCommand(python, args, reqs, locked?.lines, true), wanted, instanceStem(ctx)));
+  } else lines.push(repair, installCommand(python, args, reqs, locked?.lines, false));
   const guard = `${shq(python)} -c ${shq(SATISFIED_PY)} ${shjoin(wanted)} 2>/dev/null`;
   const title = `pip install ${(locked ? wanted : reqs).join(' ')}${venv ? ` (venv ${venv})` : ''}`;
-  return { title, guard, script: lines.join('\n'), pin: { kind: 'pip', python, names: namesOf(reqs), indexes: [index ?? DEFAULT_INDEX, ...extra] } };
+  return { title, guard, script: lines.join('\n'), pin: { kind: 'pip', python, names, indexes: [index ?? DEFAULT_INDEX, ...extra], links } };
 }

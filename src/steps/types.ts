@@ -38,8 +38,9 @@ export interface LockedPins {
   // The packages these need, directly or not, as name=version.
   aptNeeds(names: readonly string[]): string[];
   // The requirement lines that install these distributions into the interpreter as locked: each of them and everything
-  // they require there at its version, with --hash options when the lock has a digest for every one of them.
-  pip(python: string, names: readonly string[]): string[] | undefined;
+  // they require there at its version, with --hash options when the lock has a digest for every one of them; and the
+  // locked version of each, by name.
+  pip(python: string, names: readonly string[]): { lines: string[]; versions: ReadonlyMap<string, string> } | undefined;
   // The commit of a clone.
   git(dir: string): string | undefined;
   // The digest of a download, by its URL as the recipe gives it.
@@ -63,7 +64,7 @@ export interface Fetch {
 // into, a clone's commit, a download's digest. URLs are as the recipe gives them, before any mirror.
 export type Pin =
   | { kind: 'apt'; packages: string[] }
-  | { kind: 'pip'; python: string; names: string[]; indexes: string[] }
+  | { kind: 'pip'; python: string; names: string[]; indexes: string[]; links: string[] }
   | { kind: 'git'; url: string; dir: string }
   | { kind: 'download'; url: string; algo: DigestAlgo; digest?: string; digestFrom?: string };
 

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { lockSchema, type Lock } from '../../src/lock/schema.js';
 import { stackArgs } from '../faults/scenario.js';
 import { serveSite, type Site } from '../faults/site.js';
+import { recordedLock } from '../helpers/recorded-lock.js';
 import { rig } from '../helpers/rig.js';
 import { tempDir } from '../helpers/temp.js';
 import { expectNoop, keeper, labSkipReason } from './lab.js';
@@ -15,6 +17,7 @@ import { CONTAINERS_CONF, DEBIAN_IMAGES, podman, podmanOk, UBUNTU_IMAGES } from 
 const IMAGES = [UBUNTU_IMAGES.jammy, DEBIAN_IMAGES.bookworm];
 const skipReason = labSkipReason('lock replay suite', IMAGES);
 const VENV = '/opt/fault-venv';
+const NVIDIA_SMI = fileURLToPath(new URL('../fixtures/nvidia-smi/', import.meta.url));
 
 // What a box has of what the fault stack installs: every package dpkg lists, the venv's distributions, the file's
 // digest, the clone's commit, and the files under /opt (so that a refused replay can be shown to have changed nothing).
@@ -37,6 +40,7 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
   let siteDir: string;
   const keep = keeper();
   const started: string[] = [];
+  const images: string[] = [];
 
   beforeAll(async () => {
     siteDir = mkdtempSync(join(tmpdir(), 'rig-replay-site-'));
@@ -44,6 +48,7 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
   }, 120_000);
   afterAll(async () => {
     for (const c of started) await podman(['rm', '-f', '-t', '0', c]);
+    if (images.length) await podman(['rmi', '-f', ...images]);
     await site?.close();
     rmSync(siteDir, { recursive: true, force: true });
   });
@@ -68,10 +73,16 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
       expect(locked.code, locked.stderr).toBe(0);
       const lock = lockSchema.parse(parse(readFileSync(file, 'utf8')));
       expect(lock.request).toEqual(['fault-stack']);
+      // Each package with the archives that offered its version, named as their Release files name them.
+      expect(lock.apt!.git!.from).toEqual(expect.arrayContaining([expect.stringMatching(/^(Ubuntu jammy|Debian bookworm)(-updates|-security)?\/main$/)]));
       expect(lock.pip![`${VENV}/bin/python`]!.wheel).toMatchObject({ version: '0.38.4', sha256: [expect.stringMatching(/^[0-9a-f]{64}$/)] });
 
       // Each lock that cannot be honoured is refused before the second box is changed at all.
       const second = await fresh(image);
+      // A GPU box with driver 535 (the stand-in nvidia-smi and that box's recorded answers), for a lock from a 580 box.
+      await podmanOk(['cp', join(NVIDIA_SMI, 'nvidia-smi'), `${second}:/usr/bin/nvidia-smi`]);
+      await podmanOk(['exec', second, 'mkdir', '-p', '/etc/nvidia-smi']);
+      await podmanOk(['cp', join(NVIDIA_SMI, 'driver-535-a10.txt'), `${second}:/etc/nvidia-smi/box.txt`]);
       const before = await boxOf(second);
       const variant = (edit: (l: Lock) => void) => {
         const copy = structuredClone(lock);
@@ -81,7 +92,7 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
         return path;
       };
       const refusals: [string, (l: Lock) => void, RegExp][] = [
-        ['a version the archive lacks', (l) => (l.apt!.git!.version = '1:9.9.9-9'), /^rig: {3}apt: git=1:9\.9\.9-9 is neither installed nor in the target's archive$/m],
+        ['a version the archive lacks', (l) => (l.apt!.git!.version = '1:9.9.9-9'), /^rig: {3}apt: git=1:9\.9\.9-9 is neither installed nor in the target's archive \(it was locked from (Ubuntu|Debian) \S+\/main\b.*\)$/m],
         ['a tampered hash', (l) => (l.pip![`${VENV}/bin/python`]!.wheel!.sha256 = ['0'.repeat(64)]), /^rig: {3}pip: wheel==0\.38\.4: no file of it on the index has a sha256 the lock lists/m],
         ['a commit the recipe does not clone from there', (l) => (l.git!['/opt/fault/repo']!.url = 'http://127.0.0.1:9/other.git'), /^rig: {3}git: \/opt\/fault\/repo \(fault-git\) clones http:\/\/127\.0\.0\.1:\d+\/repo\.git here, http:\/\/127\.0\.0\.1:9\/other\.git in the lock$/m],
       ];
@@ -92,6 +103,14 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
         expect(res.stderr, what).toMatch(said);
         expect(await boxOf(second), what).toEqual(before);
       }
+      const otherDriver = join(root, 'driver-580.lock');
+      writeFileSync(otherDriver, stringify(recordedLock(['pytorch'], 'ubuntu-24.04-gpu-580')));
+      const gpu = await rig(['apply', '--locked', otherDriver, '--target', `container:${second}`], { env });
+      expect(gpu.code, gpu.stdout + gpu.stderr).toBe(2);
+      expect(gpu.stderr).toMatch(/^rig: {3}pytorch: this box gives variant "cu\d+", the lock "cu13\d"$/m);
+      expect(gpu.stderr).toMatch(/^rig: {3}the lock was made on another box: .*driver 535\.104\.05 here, 580\.\S+ in the lock/m);
+      expect(await boxOf(second)).toEqual(before);
+      await podmanOk(['exec', second, 'rm', '-rf', '/usr/bin/nvidia-smi', '/etc/nvidia-smi']);
 
       // The replay needs no recipe named and no --set: the lock's own request and params.
       const replayed = await rig(['apply', '--locked', file, ...recipes, '--target', `container:${second}`], { env });
@@ -120,6 +139,9 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
       // the locked versions.
       const third = await fresh(image);
       await podmanOk(['exec', third, 'bash', '-c', 'apt-get update -qq && apt-get install -y -qq --no-install-recommends curl >/dev/null']);
+      const base = `localhost/rig-e2e-replay-base:${third}`;
+      images.push(base);
+      await podmanOk(['commit', '-q', third, base]);
       const script = join(root, 'replay.sh');
       const exported = await rig(['export', 'sh', '--locked', file, ...recipes, '--target', `container:${third}`, '-o', script], { env });
       expect(exported.code, exported.stderr).toBe(0);
@@ -131,6 +153,20 @@ describe.skipIf(skipReason)('rig apply --locked replays a lock on another box', 
       const { dpkg: ___, opt: ____, ...want } = await boxOf(first, names);
       expect(rest).toEqual(want);
       expect((await boxOf(third, names)).dpkg).toEqual((await boxOf(first, names)).dpkg);
+
+      // The exported Dockerfile too: built by podman on the third box as it was before the script (with curl), the image
+      // has the locked versions and the same files.
+      const tag = `localhost/rig-e2e-replay:${third}`;
+      images.push(tag);
+      const context = mkdtempSync(join(root, 'context-'));
+      const dockerfile = await rig(['export', 'dockerfile', '--locked', file, ...recipes, '--from', base, '-o', join(context, 'Dockerfile')], { env });
+      expect(dockerfile.code, dockerfile.stderr).toBe(0);
+      const built = await podman(['build', '--network', 'host', '-t', tag, context]);
+      expect(built.code, built.out.split('\n').slice(-30).join('\n')).toBe(0);
+      const fourth = `rig-e2e-replay-${randomBytes(4).toString('hex')}`;
+      await podmanOk(['run', '-d', '--name', fourth, '--network', 'host', tag, 'sleep', 'infinity']);
+      started.push(fourth);
+      expect(await boxOf(fourth, names)).toEqual(await boxOf(first, names));
     }, 900_000);
   }
 });

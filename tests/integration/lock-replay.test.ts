@@ -4,16 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { completeFacts } from '../../src/facts/parse.js';
-import { recordedFactsSchema } from '../../src/facts/types.js';
-import { lockSchema, type Lock } from '../../src/lock/schema.js';
-import { factsFile } from '../recipes/boxes.js';
-import { lockBox, lockRecipes } from '../../src/lock/lock-file.js';
-import { buildPlan } from '../../src/plan/build.js';
-import { dataLookup } from '../../src/plan/data.js';
-import { NO_MIRROR } from '../../src/recipe/mirror.js';
-import { BUILTIN_RECIPES, Catalog } from '../../src/recipe/catalog.js';
+import { lockSchema } from '../../src/lock/schema.js';
 import { serve } from '../helpers/http.js';
+import { recordedLock } from '../helpers/recorded-lock.js';
 import { rig } from '../helpers/rig.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
@@ -132,13 +125,6 @@ describe('a recipe that locks a moving version (rust\'s toolchain: stable)', () 
 });
 
 describe('rig plan --locked refuses what the lock cannot replay: a line for each reason, exit 2', () => {
-  // A lock of `names` as the built-in recipes plan them on the recorded box `facts` (as rig lock writes its first part).
-  const lockOn = (names: string[], facts: string): Lock => {
-    const catalog = new Catalog([]);
-    const box = completeFacts(recordedFactsSchema.parse(JSON.parse(readFileSync(factsFile(facts), 'utf8'))));
-    const plan = buildPlan((n, w) => catalog.get(n, w), { names, sets: [], mirror: NO_MIRROR }, box, dataLookup([BUILTIN_RECIPES]));
-    return { version: 1, request: names, box: lockBox(box), recipes: lockRecipes(plan) };
-  };
   const write = (lock: unknown) => {
     const file = join(tempDir(), 'rig.lock');
     writeFileSync(file, stringify(lock));
@@ -146,8 +132,8 @@ describe('rig plan --locked refuses what the lock cannot replay: a line for each
   };
 
   it('a lock made on a box with another driver (580, CUDA 13 builds) replayed on a 535 box: each derived choice that differs, with how the boxes differ', async () => {
-    const lock = lockOn(['pytorch'], 'ubuntu-24.04-gpu-580');
-    const here = lockOn(['pytorch'], 'ubuntu-22.04-gpu-535');
+    const lock = recordedLock(['pytorch'], 'ubuntu-24.04-gpu-580');
+    const here = recordedLock(['pytorch'], 'ubuntu-22.04-gpu-535');
     const res = await rig(['plan', '--locked', write(lock), '--facts', 'tests/fixtures/facts/ubuntu-22.04-gpu-535.json']);
     expect(res.code, res.stdout + res.stderr).toBe(2);
     expect(res.stderr).toMatch(/^rig: --locked \S+: the lock cannot be replayed; nothing was changed:$/m);
@@ -162,7 +148,7 @@ describe('rig plan --locked refuses what the lock cannot replay: a line for each
   });
 
   it('recipes the lock does not cover, and a param planned otherwise', async () => {
-    const lock = lockOn(['cmake'], 'ubuntu-22.04');
+    const lock = recordedLock(['cmake'], 'ubuntu-22.04');
     const file = write(lock);
     const facts = ['--facts', 'tests/fixtures/facts/ubuntu-22.04.json'];
     const other = await rig(['plan', 'go', '--locked', file, ...facts]);
@@ -174,7 +160,7 @@ describe('rig plan --locked refuses what the lock cannot replay: a line for each
   });
 
   it('a file that is not a lock: one line naming file:line:col', async () => {
-    const lock = lockOn(['cmake'], 'ubuntu-22.04');
+    const lock = recordedLock(['cmake'], 'ubuntu-22.04');
     const file = write({ ...lock, git: { '/opt/x': { url: 'https://example.invalid/x.git', commit: 'main' } } });
     const res = await rig(['plan', '--locked', file, '--facts', 'tests/fixtures/facts/ubuntu-22.04.json']);
     expect(res.code).toBe(2);

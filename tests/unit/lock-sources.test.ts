@@ -30,6 +30,19 @@ describe('the digests an index page lists for a version', () => {
     ].join('\n');
     expect(hashesOnPage(html, '2.8.2')).toEqual(['0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef']);
   });
+
+  it('on a flat --find-links page, takes only the files of the project asked for', () => {
+    const html = [
+      `<a href="torch-2.5.1%2Bcpu-cp310-cp310-linux_x86_64.whl#sha256=${'a'.repeat(64)}">t</a>`,
+      `<a href="torchvision-2.5.1-cp310-cp310-linux_x86_64.whl#sha256=${'b'.repeat(64)}">v</a>`,
+      `<a href="Python_Dateutil-2.5.1.tar.gz#sha256=${'c'.repeat(64)}">d</a>`,
+    ].join('\n');
+    expect(hashesOnPage(html, '2.5.1+cpu', 'torch')).toEqual(['a'.repeat(64)]);
+    expect(hashesOnPage(html, '2.5.1', 'torch')).toEqual([]);
+    expect(hashesOnPage(html, '2.5.1', 'torchvision')).toEqual(['b'.repeat(64)]);
+    expect(hashesOnPage(html, '2.5.1', 'python-dateutil')).toEqual(['c'.repeat(64)]);
+    expect(hashesOnPage(html, '2.5.1')).toEqual(['b'.repeat(64), 'c'.repeat(64)]);
+  });
 });
 
 describe('what an apt package needs, from what dpkg has installed', () => {
@@ -64,12 +77,13 @@ describe('a lock as the step renderers read it', () => {
   it('pins a pip step to its distributions and all they require, with every digest, or with versions alone when one has none', () => {
     const pins = lockedPins(lock);
     expect(pipClosure(lock.pip!['/v/bin/python']!, ['requests'])).toEqual(['idna', 'requests', 'urllib3']);
-    expect(pins.pip('/v/bin/python', ['requests'])).toEqual([
+    expect(pins.pip('/v/bin/python', ['requests'])?.lines).toEqual([
       `idna==3.6 --hash=sha256:${sha('b')} --hash=sha256:${sha('c')}`,
       `requests==2.31.0 --hash=sha256:${sha('a')}`,
       `urllib3==2.1.0 --hash=sha256:${sha('d')}`,
     ]);
-    expect(pins.pip('/v/bin/python', ['requests', 'wheel'])).toEqual(['idna==3.6', 'requests==2.31.0', 'urllib3==2.1.0', 'wheel==0.42.0']);
+    expect(pins.pip('/v/bin/python', ['requests', 'wheel'])?.lines).toEqual(['idna==3.6', 'requests==2.31.0', 'urllib3==2.1.0', 'wheel==0.42.0']);
+    expect(pins.pip('/v/bin/python', ['requests'])?.versions).toEqual(new Map([['idna', '3.6'], ['requests', '2.31.0'], ['urllib3', '2.1.0']]));
     expect(pins.pip('/v/bin/python', ['numpy'])).toBeUndefined();
     expect(pins.pip('/other/python', ['requests'])).toBeUndefined();
   });
