@@ -22,7 +22,8 @@ export const TARGET_FLAGS: Flags = {
 
 // Help lines for the target flags.
 export const TARGET_FLAGS_HELP = `  --target TARGET           where to run: local (default); docker:IMAGE or podman:IMAGE (a new container,
-                            removed afterwards); container:NAME (a running container, left as it is)
+                            removed afterwards); container:NAME (a running container, left as it is);
+                            ssh:[USER@]HOST[:PORT] (over the system's ssh, one connection; RIG_SSH sets the command)
   --engine docker|podman    engine for container:NAME and export dockerfile (default: a reachable Docker daemon, else podman)
   --keep                    leave the new container running and print its name`;
 

@@ -56,7 +56,7 @@ export function renderStep(step: Step, ctx: RenderContext): RenderedStep {
   const kind = renderKind(step, ctx);
   const root = step.spec.root ?? kind.root ?? false;
   if (root && !ctx.facts.root && !ctx.facts.sudo) {
-    throw new UserError(`${step.kind} step needs root: run rig as root, or as a user with sudo (no password prompt)`, step.where);
+    throw new UserError(`${step.kind} step needs root, and ${ctx.facts.user || 'this user'} is not root there and has no sudo that runs without a password: run as root, or give ${ctx.facts.user || 'the user'} passwordless sudo`, step.where);
   }
   const rendered: RenderedStep = {
     kind: step.kind,

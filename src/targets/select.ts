@@ -26,14 +26,20 @@ function refuseContainerFlags(spec: string, options: TargetOptions): void {
   if (flag) throw new UserError(`${flag} needs a container target (--target podman:IMAGE, docker:IMAGE or container:NAME), not ${spec}`, flag);
 }
 
-// Open the target named by --target: "local" (the default), "docker:IMAGE" or "podman:IMAGE" (a new container), "container:NAME".
+// Open the target named by --target: "local" (the default), "docker:IMAGE" or "podman:IMAGE" (a new container),
+// "container:NAME", "ssh:[user@]host[:port]".
 export async function openTarget(spec: string | undefined, options: TargetOptions = {}): Promise<Target> {
   if (spec === undefined || spec === 'local') {
     refuseContainerFlags('local', options);
     return new LocalTarget();
   }
+  if (spec.startsWith('ssh:')) {
+    refuseContainerFlags(spec, options);
+    const { SshTarget } = await import('./ssh.js');
+    return SshTarget.connect(spec.slice(4));
+  }
   const m = SPEC.exec(spec);
-  if (!m) throw new UserError(`--target ${spec}: unknown target; use local, docker:IMAGE, podman:IMAGE or container:NAME`, '--target');
+  if (!m) throw new UserError(`--target ${spec}: unknown target; use local, docker:IMAGE, podman:IMAGE, container:NAME or ssh:[USER@]HOST[:PORT]`, '--target');
   const kind = m[1] as 'docker' | 'podman' | 'container';
   const what = m[2]!;
   if (options.commit !== undefined && !isImageRef(options.commit)) throw new UserError(`--commit ${options.commit}: not an image name (e.g. localhost/ml-box:1)`, '--commit');

@@ -4,7 +4,9 @@ import { openTarget } from '../../src/targets/select.js';
 
 // Each case is refused before any engine runs: one line naming the flag.
 const REFUSED: [string, string | undefined, Parameters<typeof openTarget>[1], RegExp, string][] = [
-  ['an unknown kind of target', 'ssh:box', {}, /unknown target; use local, docker:IMAGE, podman:IMAGE or container:NAME/, '--target'],
+  ['an unknown kind of target', 'vagrant:box', {}, /unknown target; use local, docker:IMAGE, podman:IMAGE, container:NAME or ssh:\[USER@\]HOST\[:PORT\]/, '--target'],
+  ['an ssh host that is not one', 'ssh:-oProxyCommand=x', {}, /--target ssh:-oProxyCommand=x: expected ssh:\[user@\]host\[:port\]/, '--target'],
+  ['--keep on an ssh host', 'ssh:box', { keep: true }, /--keep needs a container target .* not ssh:box/, '--keep'],
   ['an empty image', 'podman:', {}, /unknown target/, '--target'],
   ['an image name that is not one', 'podman:Ubuntu Latest', {}, /"Ubuntu Latest" is not an image name/, '--target'],
   ['--keep on this machine', undefined, { keep: true }, /--keep needs a container target/, '--keep'],

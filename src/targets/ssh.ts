@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { execa } from 'execa';
+import { UserError } from '../errors.js';
+import { shq } from '../shell/quote.js';
+import { stoppedCode } from './container.js';
+import { REAP_FUNCTIONS } from './reap.js';
+import { spawnScript } from './spawn.js';
+import type { ExecOptions, ExecResult, Target } from './target.js';
+
+// A kill that signals through sudo when the user is not root and sudo needs no password (the reap functions call it).
+const SUDO_KILL = `rig_sudo=; [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null && rig_sudo=1
+kill() { if [ -n "$rig_sudo" ]; then sudo -n kill "$@"; else builtin kill "$@"; fi; }`;
+
+// How long the connection stays open with no script on it: it outlives a rig that was killed by no more than this.
+const IDLE_S = 120;
+
+// An SSH destination as --target ssh:[user@]host[:port] gives it ([user@][v6]:port for an IPv6 address).
+export interface SshDestination {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+const DESTINATION = /^(?:([A-Za-z0-9._][A-Za-z0-9._-]*)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*)(?::(\d{1,5}))?$/;
+
+// The destination of ssh:SPEC; a spec that is not one is a UserError naming the flag.
+export function parseSshSpec(spec: string): SshDestination {
+  const m = DESTINATION.exec(spec);
+  const port = m?.[3] === undefined ? undefined : Number(m[3]);
+  if (!m || (port !== undefined && (port < 1 || port > 65535))) throw new UserError(`--target ssh:${spec}: expected ssh:[user@]host[:port]`, '--target');
+  return { ...(m[1] ? { user: m[1] } : {}), host: m[2]!.replace(/^\[(.*)\]$/, '$1'), ...(port ? { port } : {}) };
+}
+
+// The ssh command: RIG_SSH when set (words split on spaces, as GIT_SSH_COMMAND is used: "ssh -F ./lab-config"), else ssh.
+function sshCommand(): [string, string[]] {
+  const words = (process.env.RIG_SSH ?? '').trim().split(/\s+/).filter(Boolean);
+  return words.length ? [words[0]!, words.slice(1)] : ['ssh', []];
+}
+
+// The last line ssh wrote that says why it could not connect ("Permission denied (publickey).").
+function sshReason(output: string): string {
+  const lines = output.split('\n').map((l) => l.replace(/^@+|@+$/g, '').trim()).filter((l) => l && !/^Warning: Permanently added/.test(l));
+  const telling = lines.find((l) => /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/.test(l));
+  return telling ?? lines.at(-1) ?? 'ssh failed';
+}
+
+// A host reached with the system's OpenSSH client, as the user's ssh config, agent and keys reach it: one connection
+// (ControlMaster, its socket in a private folder) that every script of the run goes over, each as `bash -s` with the
+// script on stdin; what a script left running when it is stopped is found by its RIG_EXEC mark and ended.
+export class SshTarget implements Target {
+  readonly name: string;
+  readonly cacheKey: string;
+  readonly lockKey: string;
+  readonly lasting = true;
+
+  private constructor(private readonly dest: SshDestination, private readonly socketDir: string) {
+    const where = `${dest.user ? `${dest.user}@` : ''}${dest.host.includes(':') ? `[${dest.host}]` : dest.host}${dest.port ? `:${dest.port}` : ''}`;
+    this.name = `ssh:${where}`;
+    this.cacheKey = this.name;
+    this.lockKey = this.name;
+  }
+
+  // Connect (the master connection, checked with `true`); a host that cannot be reached is one line naming it.
+  static async connect(spec: string): Promise<SshTarget> {
+    const target = new SshTarget(parseSshSpec(spec), mkdtempSync(join(tmpdir(), 'rig-ssh-')));
+    const [file, args] = target.command(['true'], ['-o', 'ControlMaster=yes', '-o', `ControlPersist=${IDLE_S}`]);
+    const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
+    if (res.exitCode !== 0) {
+      target.removeSocketDir();
+      throw new UserError(`--target ${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, '--target');
+    }
+    return target;
+  }
+
+  // ssh's file and arguments to run `remote` on the host over the master connection (with `extra` options).
+  private command(remote: string[], extra: string[] = []): [string, string[]] {
+    const [file, base] = sshCommand();
+    const options = [...extra, '-o', 'BatchMode=yes', '-o', `ControlPath=${join(this.socketDir, 'master')}`, '-o', 'ServerAliveInterval=15'];
+    if (this.dest.port) options.push('-p', String(this.dest.port));
+    if (this.dest.user) options.push('-l', this.dest.user);
+    return [file, [...base, ...options, '--', this.dest.host, ...remote]];
+  }
+
+  async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const id = randomBytes(6).toString('hex');
+    // The caller's variables (secrets among them) travel in the script on stdin: sshd passes on no environment.
+    const exports = Object.entries(options.env ?? {}).map(([k, v]) => `export ${k}=${shq(v)}`).join('\n');
+    const [file, args] = this.command(['env', `RIG_EXEC=${id}`, 'bash', '-s']);
+    const { env: _, ...rest } = options;
+    let reaped: Promise<void> | undefined;
+    const onStop = () => {
+      reaped ??= this.reap(id);
+    };
+    options.signal?.addEventListener('abort', onStop, { once: true });
+    const timer = options.timeoutMs ? setTimeout(onStop, options.timeoutMs) : undefined;
+    try {
+      const result = await spawnScript(file, args, exports ? `${exports}\n${script}` : script, rest);
+      // The connection broke (ssh exits 255) or the script's bash was killed: what it started may still run there.
+      if (result.code >= 128) onStop();
+      // What was stopped is gone from the host before the result is told.
+      await reaped;
+      return stoppedCode(result);
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onStop);
+    }
+  }
+
+  // Stop what the script marked `id` left running on the host: TERM, then KILL. The marks are looked for as the user
+  // who logged in (root in a container cannot read another user's environment), and the kills go through sudo where it
+  // runs without a password, for the processes of root steps.
+  private async reap(id: string): Promise<void> {
+    const [file, args] = this.command(['bash', '-s']);
+    const script = `${REAP_FUNCTIONS}\n${SUDO_KILL}\nreap ${shq(`RIG_EXEC=${id}`)}`;
+    await spawnScript(file, args, script, {}).catch(() => undefined);
+  }
+
+  // Written to a new file beside the path, then renamed into place.
+  async putFile(localPath: string, targetPath: string): Promise<void> {
+    const tmp = `${targetPath}.rig-${randomBytes(6).toString('hex')}`;
+    const [file, args] = this.command([`mkdir -p ${shq(posix.dirname(targetPath))} && cat > ${shq(tmp)} && mv -f ${shq(tmp)} ${shq(targetPath)} || { rm -f ${shq(tmp)}; exit 1; }`]);
+    const res = await execa(file, args, { reject: false, all: true, inputFile: localPath });
+    if (res.exitCode !== 0) throw new Error(`${this.name}: copying to ${targetPath} failed: ${String(res.all ?? '').trim()}`);
+  }
+
+  async commit(): Promise<void> {
+    throw new UserError(`--commit needs a container target, not ${this.name}`, '--commit');
+  }
+
+  // Close the master connection and remove its socket folder.
+  async close(): Promise<void> {
+    const [file, args] = this.command([], ['-O', 'exit']);
+    await execa(file, args, { reject: false, stdin: 'ignore', all: true });
+    this.removeSocketDir();
+  }
+
+  private removeSocketDir(): void {
+    rmSync(this.socketDir, { recursive: true, force: true });
+  }
+}

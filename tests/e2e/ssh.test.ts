@@ -1,0 +1,150 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { lockSchema } from '../../src/lock/schema.js';
+import { RIG, rig } from '../helpers/rig.js';
+import { writeFiles } from '../helpers/temp.js';
+import { expectNoop, labSkipReason } from './lab.js';
+import { CONTAINERS_CONF, DEBIAN_IMAGES, podman, podmanOk, UBUNTU_IMAGES } from './podman.js';
+import { accepted, freePort, sshdImage, sshLab, startHost } from './ssh-hosts.js';
+
+const IMAGES = [UBUNTU_IMAGES.jammy, DEBIAN_IMAGES.bookworm];
+const skipReason = labSkipReason('ssh target suite', IMAGES);
+const NVIDIA_SMI = fileURLToPath(new URL('../fixtures/nvidia-smi/', import.meta.url));
+
+// --target ssh:… against real sshd hosts (podman containers on loopback ports), with rig's own key and ssh config.
+describe.skipIf(skipReason)('rig over SSH (--target ssh:[user@]host[:port])', () => {
+  let dir: string;
+  let lab: ReturnType<typeof sshLab>;
+  const hosts: string[] = [];
+  const ports: Record<'jammy' | 'bookworm', number> = { jammy: 0, bookworm: 0 };
+  const names: Record<'jammy' | 'bookworm', string> = { jammy: '', bookworm: '' };
+  const env = (more: Record<string, string> = {}) => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused'), ...more });
+  const on = (host: 'jammy' | 'bookworm', user = 'root') => `ssh:${user}@127.0.0.1:${ports[host]}`;
+  const sh = (host: 'jammy' | 'bookworm', script: string) => podman(['exec', names[host], 'bash', '-c', script]).then((r) => r.out.trim());
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rig-e2e-ssh-'));
+    lab = sshLab(dir);
+    const users = [{ name: 'ada', sudo: 'nopasswd' as const }, { name: 'bob', sudo: 'password' as const }];
+    for (const [host, image] of [['jammy', UBUNTU_IMAGES.jammy], ['bookworm', DEBIAN_IMAGES.bookworm]] as const) {
+      ports[host] = await freePort();
+      names[host] = `rig-e2e-ssh-${host}-${randomBytes(3).toString('hex')}`;
+      hosts.push(names[host]);
+      await startHost(names[host], await sshdImage(image), ports[host], `${lab.key}.pub`, users);
+    }
+  }, 600_000);
+  afterAll(async () => {
+    for (const h of hosts) await podman(['rm', '-f', '-t', '0', h]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('installs as root over one connection; the box has it; a second run does nothing; status, doctor, lock and export sh work there', async () => {
+    const before = await accepted(names.jammy);
+    const applied = await rig(['apply', 'git', 'cmake', '--target', on('jammy')], { env: env() });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(await accepted(names.jammy)).toBe(before + 1);
+    expect(await sh('jammy', "dpkg-query -W -f='${db:Status-Status}\\n' git cmake")).toBe('installed\ninstalled');
+    expect(await sh('jammy', 'git --version')).toMatch(/^git version 2\./);
+
+    expectNoop(await rig(['apply', 'git', 'cmake', '--target', on('jammy'), '--json'], { env: env() }));
+    const status = await rig(['status', '--target', on('jammy')], { env: env() });
+    expect(status.stdout).toMatch(/^Last run on ssh:root@127\.0\.0\.1:\d+: rig apply git cmake /m);
+    const doctor = await rig(['doctor', 'git', 'cmake', '--target', on('jammy')], { env: env() });
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+
+    const file = join(dir, 'git.lock');
+    const locked = await rig(['lock', 'git', '--target', on('jammy'), '-o', file], { env: env() });
+    expect(locked.code, locked.stderr).toBe(0);
+    const lock = lockSchema.parse(parse(readFileSync(file, 'utf8')));
+    expect(lock.apt!.git!.version).toBe(await sh('jammy', "dpkg-query -W -f='${Version}' git"));
+    // The journal is the host's, where root keeps it.
+    expect(await sh('jammy', 'ls /var/lib/rig')).not.toBe('');
+
+    // The exported script, run on another host as it is, installs the same.
+    const script = join(dir, 'git.sh');
+    const exported = await rig(['export', 'sh', 'git', '--target', on('jammy'), '-o', script], { env: env() });
+    expect(exported.code, exported.stderr).toBe(0);
+    await podmanOk(['cp', script, `${names.bookworm}:/tmp/git.sh`]);
+    const ran = await podman(['exec', names.bookworm, 'bash', '/tmp/git.sh']);
+    expect(ran.code, ran.out).toBe(0);
+    expect(await sh('bookworm', 'git --version')).toMatch(/^git version 2\./);
+    // Every run closed its connection.
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toMatch(/^ssh: \S*rig-ssh-\S*master/m);
+  }, 600_000);
+
+  it('as a user with passwordless sudo: root steps go through sudo -n, and what they install is root\'s', async () => {
+    const applied = await rig(['apply', 'cmake', '--target', on('bookworm', 'ada')], { env: env() });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(await sh('bookworm', "dpkg-query -W -f='${db:Status-Status}' cmake")).toBe('installed');
+    expect(await sh('bookworm', 'stat -c %U /usr/bin/cmake')).toBe('root');
+    expectNoop(await rig(['apply', 'cmake', '--target', on('bookworm', 'ada'), '--json'], { env: env() }));
+  }, 600_000);
+
+  it('a user whose sudo wants a password: one line naming the user, exit 2, nothing installed', async () => {
+    const res = await rig(['apply', 'build-essential', '--target', on('bookworm', 'bob')], { env: env() });
+    expect(res.code, res.stdout + res.stderr).toBe(2);
+    expect(res.stderr).toMatch(/^rig: \S+build-essential\.yaml:\d+:\d+: apt step needs root, and bob is not root there and has no sudo that runs without a password/m);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await sh('bookworm', "dpkg-query -W -f='${db:Status-Status}' build-essential 2>/dev/null")).not.toBe('installed');
+  }, 120_000);
+
+  it('a host that is down, a key it refuses, a host key that changed: one line naming the host, exit 2', async () => {
+    const down = await freePort();
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [`ssh:root@127.0.0.1:${down}`, {}, new RegExp(`^rig: --target ssh:root@127\\.0\\.0\\.1:${down}: cannot connect: .*Connection refused$`)],
+      [on('jammy'), { RIG_SSH: `ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i ${lab.key}-other` },
+        /^rig: --target ssh:root@127\.0\.0\.1:\d+: cannot connect: .*Permission denied \(publickey/],
+      [on('jammy'), { RIG_SSH: `ssh -F /dev/null -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(dir, 'changed_hosts')} -i ${lab.key}` },
+        /^rig: --target ssh:root@127\.0\.0\.1:\d+: cannot connect: .*(REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed)/],
+    ];
+    // Another key, that no host authorizes; a known_hosts file with another key for the jammy host.
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', `${lab.key}-other`]);
+    const otherHostKey = readFileSync(`${lab.key}-other.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    writeFileSync(join(dir, 'changed_hosts'), `[127.0.0.1]:${ports.jammy} ${otherHostKey}\n`);
+    for (const [target, more, said] of cases) {
+      const res = await rig(['facts', '--target', target], { env: env(more) });
+      expect(res.code, `${target}: ${res.stdout}${res.stderr}`).toBe(2);
+      expect(res.stderr.trim().split('\n'), target).toHaveLength(1);
+      expect(res.stderr.trim(), target).toMatch(said);
+    }
+  }, 120_000);
+
+  it('facts are the host\'s own: its GPU through its nvidia-smi, its OS', async () => {
+    await podmanOk(['cp', join(NVIDIA_SMI, 'nvidia-smi'), `${names.bookworm}:/usr/bin/nvidia-smi`]);
+    await sh('bookworm', 'mkdir -p /etc/nvidia-smi');
+    await podmanOk(['cp', join(NVIDIA_SMI, 'driver-535-a10.txt'), `${names.bookworm}:/etc/nvidia-smi/box.txt`]);
+    const res = await rig(['facts', '--target', on('bookworm', 'ada')], { env: env() });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^os\.codename: bookworm$/m);
+    expect(res.stdout).toMatch(/^gpu\.driver: 535\.104\.05$/m);
+    expect(res.stdout).toMatch(/^user: ada$/m);
+    await sh('bookworm', 'rm -rf /usr/bin/nvidia-smi /etc/nvidia-smi');
+  }, 120_000);
+
+  it('stopped in the middle of a step: what the step started on the host is ended, and the next run finishes it', async () => {
+    const recipes = join(dir, 'slow-recipes');
+    const marker = `/tmp/rig-slow-${randomBytes(3).toString('hex')}`;
+    writeFiles(recipes, {
+      'slow.yaml': `name: slow\nsummary: a step that waits the first time\ncheck:\n  run: cat /opt/slow-done\nsteps:\n  - run: |-\n      if [ ! -e ${marker}.go ]; then sleep 4321 & echo started > ${marker}.fifo; wait; fi\n      echo 1 > /opt/slow-done\n    creates: /opt/slow-done\n    root: true\n`,
+    });
+    await sh('jammy', `mkfifo -m 666 ${marker}.fifo`);
+    const child = spawn(process.execPath, [RIG, 'apply', 'slow', '--recipes', recipes, '--target', on('jammy', 'ada'), '--json'], { env: { ...process.env, ...env(), NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // The step says so, through a FIFO on the host, once its sleep runs there (as root, through sudo); then rig is stopped.
+    expect(await sh('jammy', `cat ${marker}.fifo`)).toBe('started');
+    expect(await sh('jammy', 'pgrep -fx "sleep 4321"')).toMatch(/^\d+$/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(await sh('jammy', 'pgrep -fx "sleep 4321" || echo none')).toBe('none');
+    await sh('jammy', `touch ${marker}.go`);
+    const again = await rig(['apply', 'slow', '--recipes', recipes, '--target', on('jammy', 'ada')], { env: env() });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(await sh('jammy', 'cat /opt/slow-done')).toBe('1');
+  }, 300_000);
+});
