@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The benchmark harness: every figure is a median of several runs, next to its peer measured in the same run.
-// Usage: node scripts/bench.mjs [--smoke] [--only NAME[,NAME]]   (NAME: startup, scale, noop-local, noop-container, install)
+// Usage: node scripts/bench.mjs [--smoke] [--only NAME[,NAME]]   (NAME: startup, scale, noop-local, noop-container, install, fleet)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchFleet } from './bench/fleet.mjs';
 import { benchInstall } from './bench/install.mjs';
 import { benchNoopContainer } from './bench/noop-container.mjs';
 import { benchNoopLocal } from './bench/noop-local.mjs';
@@ -24,6 +25,7 @@ const scenarios = [
   ['noop-local', () => benchNoopLocal(join(dir, 'noop-local'), runs)],
   ['noop-container', () => benchNoopContainer(join(dir, 'noop-container'), runs)],
   ['install', () => benchInstall(join(dir, 'install'), smoke ? 1 : 5)],
+  ['fleet', () => benchFleet(join(dir, 'fleet'), smoke ? 1 : 3, smoke ? [2, 3] : [10, 30])],
 ];
 
 const rows = [];

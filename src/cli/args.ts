@@ -40,3 +40,10 @@ export function many(value: unknown): string[] {
 export function one(value: unknown): string | undefined {
   return value === undefined ? undefined : String(Array.isArray(value) ? value.at(-1) : value);
 }
+
+// --retries N as a number.
+export function parseRetries(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UserError(`--retries ${value}: expected a whole number`, '--retries');
+  return Number(value);
+}

@@ -9,7 +9,7 @@ import { FACT_PATHS, recordedFactsSchema, type Facts } from '../facts/types.js';
 import { buildPlan } from '../plan/build.js';
 import { loadMirror } from '../plan/mirror.js';
 import { NO_MIRROR } from '../recipe/mirror.js';
-import { parseSet, secretsFromSets } from '../plan/params.js';
+import { parseSet, secretsFromSets, type ParamSet } from '../plan/params.js';
 import type { Plan } from '../plan/types.js';
 import { BUILTIN_RECIPES, Catalog } from '../recipe/catalog.js';
 import { dataLookup } from '../plan/data.js';
@@ -93,24 +93,32 @@ async function replayChecks(locked: LockedRequest, plan: Plan, target: Target | 
   }
 }
 
+// One host of a fleet: how to reach it, its inventory params, and whether root steps may go through sudo.
+export interface SessionHost {
+  open: () => Promise<Target>;
+  sets: ParamSet[];
+  noSudo: boolean;
+}
+
 // Open the target, build the plan for the recipes named on the command line, and probe it (facts and checks in one
 // round trip when the target's facts are as last seen); with probe false, only facts are gathered (or read from --facts).
-export async function openSession(args: Parsed, verb: string, probe: boolean): Promise<Session> {
+// With `host`, the target is that inventory host, and its params come before the command line's.
+export async function openSession(args: Parsed, verb: string, probe: boolean, host?: SessionHost): Promise<Session> {
   const locked = lockedRequest(args);
   const names = locked?.names ?? args.positionals;
   if (names.length === 0) throw new UserError(`${verb} needs at least one recipe name; rig list shows them`);
   const catalog = openCatalog(args);
-  const sets = [...(locked?.sets ?? []), ...many(args.values.set).map(parseSet)];
+  const sets = [...(locked?.sets ?? []), ...(host?.sets ?? []), ...many(args.values.set)].map((x) => (typeof x === 'string' ? parseSet(x) : x));
   const mirrorSpec = one(args.values.mirror);
   const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;
   for (const name of names) catalog.get(name);
   const factsFile = one(args.values.facts);
   const data = dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]);
   const request = { names, sets, mirror, ...(locked ? { locked: locked.pins } : {}) };
-  const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), request, facts, data);
+  const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), request, host?.noSudo ? { ...facts, sudo: false } : facts, data);
   const fromEnv = envSecrets();
   const secrets = { ...fromEnv, ...secretsFromSets(sets, new Map(sets.filter((x) => catalog.fileOf(x.recipe)).map((x) => [x.recipe, catalog.get(x.recipe)]))) };
-  const target = await openTarget(one(args.values.target), targetOptions(args));
+  const target = host ? await host.open() : await openTarget(one(args.values.target), targetOptions(args));
   try {
     let facts: Facts;
     let plan: Plan;

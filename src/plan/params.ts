@@ -11,6 +11,8 @@ export interface ParamSet {
   param: string;
   value: string;
   flag: string;
+  // From an inventory, which gives params for any recipe: ignored when its recipe is not part of the plan.
+  ifPlanned?: true;
 }
 
 // Parse the value of a --set flag ("cmake.version=3.24.0").
@@ -36,6 +38,7 @@ export function checkSets(sets: readonly ParamSet[], recipes: ReadonlyMap<string
   for (const s of sets) {
     const recipe = recipes.get(s.recipe);
     if (!recipe) {
+      if (s.ifPlanned) continue;
       throw new UserError(`${s.flag}: recipe "${s.recipe}" is not part of this plan${didYouMean(s.recipe, recipes.keys())}`, '--set');
     }
     const param = recipe.params[s.param];

@@ -3,13 +3,19 @@ import { describeStatus, installedText, MARK } from './describe.js';
 import type { Reporter } from './reporter.js';
 import { duration, painter, progressBar } from './style.js';
 
+// Where plain lines go: a stream, or anything that takes text the same way.
+export interface LineOut {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 // Plain lines, one per event that matters: for logs, CI and pipes.
 export class PlainReporter implements Reporter {
   private readonly paint: ReturnType<typeof painter>;
   private readonly steps = new Map<string, number>();
   private lastProgress = 0;
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly verbose = false) {
+  constructor(private readonly out: LineOut = process.stdout, private readonly verbose = false) {
     this.paint = painter(out);
   }
 

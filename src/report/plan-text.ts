@@ -9,7 +9,7 @@ import { describeStatus, MARK } from './describe.js';
 import { shellBlock } from './shell-block.js';
 
 // Count recipes by what apply would do with them.
-function planSummary(plan: Plan, statuses: Map<string, RecipeStatus>): string {
+export function planSummary(plan: Plan, statuses: Map<string, RecipeStatus>): string {
   const n = (pred: (s: RecipeStatus) => boolean) => plan.recipes.filter((r) => pred(statuses.get(r.id)!)).length;
   const parts = [
     `${n((s) => s.state === 'missing')} to install`,
@@ -45,21 +45,26 @@ function recipeWork(unit: Unit, r: PlannedRecipe): string[] {
   return out;
 }
 
+// Each recipe of the dry run in order: its status line, notes, and (when it needs work) every command that would run.
+export function planBlocks(plan: Plan, statuses: Map<string, RecipeStatus>): { id: string; lines: string[] }[] {
+  const width = Math.max(...plan.recipes.map((r) => r.id.length));
+  return planProgram(plan, statuses).flatMap((unit) =>
+    unit.recipes.map((r) => {
+      const status = statuses.get(r.id)!;
+      const steps = unit.work ? ` — ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}` : '';
+      const lines = [`${MARK[status.state]} ${r.id.padEnd(width)}  ${describeStatus(status)}${steps}`, ...r.notes.map((note) => `    note: ${note}`)];
+      if (unit.work) lines.push(...recipeWork(unit, r));
+      return { id: r.id, lines };
+    }),
+  );
+}
+
 // The dry run as text: each recipe in order with its status, and every command that would run.
 export function renderPlanText(plan: Plan, statuses: Map<string, RecipeStatus>, targetName: string): string {
   const out: string[] = [`Plan for ${plan.request.names.join(' ')} on ${targetName}: ${describeFacts(plan.facts)}`];
   if (plan.request.mirror.name) out.push(`Mirror: ${plan.request.mirror.name}`);
   out.push('');
-  const width = Math.max(...plan.recipes.map((r) => r.id.length));
-  for (const unit of planProgram(plan, statuses)) {
-    for (const r of unit.recipes) {
-      const status = statuses.get(r.id)!;
-      const steps = unit.work ? ` — ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}` : '';
-      out.push(`${MARK[status.state]} ${r.id.padEnd(width)}  ${describeStatus(status)}${steps}`);
-      for (const note of r.notes) out.push(`    note: ${note}`);
-      if (unit.work) out.push(...recipeWork(unit, r));
-    }
-  }
+  for (const block of planBlocks(plan, statuses)) out.push(...block.lines);
   out.push('', planSummary(plan, statuses));
   return out.join('\n');
 }

@@ -3,7 +3,7 @@ import { styleText } from 'node:util';
 type Color = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
 
 // Colors text when the stream is a terminal and NO_COLOR is not set.
-export function painter(stream: NodeJS.WriteStream): (color: Color, text: string) => string {
+export function painter(stream: { isTTY?: boolean }): (color: Color, text: string) => string {
   const on = stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   return (color, text) => (on ? styleText(color, text) : text);
 }

@@ -38,6 +38,8 @@ export interface ApplyRequest {
   openReport: () => Promise<{ emit: Emit; close(): Promise<void> }>;
   // Tells the user of a journal set aside.
   note: (line: string) => void;
+  // Names the run's log folder apart from the other hosts' of the same run.
+  logLabel?: string;
 }
 
 function refuseBlocked(plan: Plan, statuses: Map<string, RecipeStatus>): void {
@@ -60,7 +62,7 @@ function requireSecrets(plan: Plan, statuses: Map<string, RecipeStatus>, secrets
 // run from start to done. Throws LockHeld when another rig holds the lock and `wait` is false.
 export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
   const { plan, target, secrets } = req;
-  const logDir = runLogDir(stateDir());
+  const logDir = runLogDir(stateDir(), new Date(), req.logLabel);
   if (plan.recipes.some((r) => needsWork(req.probe.statuses.get(r.id)!))) await checkStateDirs(stateDir(), target, plan.facts.stateDir);
   const lock = await TargetLock.acquire(lockPath(target.lockKey, plan.facts), req.wait, req.lockEvents);
   try {

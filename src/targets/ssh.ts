@@ -8,6 +8,7 @@ import { shq } from '../shell/quote.js';
 import { stoppedCode } from './container.js';
 import { REAP_FUNCTIONS } from './reap.js';
 import { spawnScript } from './spawn.js';
+import { destinationText, parseSshSpec, type SshDestination } from './ssh-spec.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
 
 // A kill that signals through sudo when the user is not root and sudo needs no password (the reap functions call it).
@@ -17,22 +18,8 @@ kill() { if [ -n "$rig_sudo" ]; then sudo -n kill "$@"; else builtin kill "$@"; 
 // How long the connection stays open with no script on it: it outlives a rig that was killed by no more than this.
 const IDLE_S = 120;
 
-// An SSH destination as --target ssh:[user@]host[:port] gives it ([user@][v6]:port for an IPv6 address).
-export interface SshDestination {
-  user?: string;
-  host: string;
-  port?: number;
-}
-
-const DESTINATION = /^(?:([A-Za-z0-9._][A-Za-z0-9._-]*)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*)(?::(\d{1,5}))?$/;
-
-// The destination of ssh:SPEC; a spec that is not one is a UserError naming the flag.
-export function parseSshSpec(spec: string): SshDestination {
-  const m = DESTINATION.exec(spec);
-  const port = m?.[3] === undefined ? undefined : Number(m[3]);
-  if (!m || (port !== undefined && (port < 1 || port > 65535))) throw new UserError(`--target ssh:${spec}: expected ssh:[user@]host[:port]`, '--target');
-  return { ...(m[1] ? { user: m[1] } : {}), host: m[2]!.replace(/^\[(.*)\]$/, '$1'), ...(port ? { port } : {}) };
-}
+// How long a host that does not answer is waited for (ssh's own default is the system's TCP timeout, minutes).
+const CONNECT_TIMEOUT_S = 15;
 
 // The ssh command: RIG_SSH when set (words split on spaces, as GIT_SSH_COMMAND is used: "ssh -F ./lab-config"), else ssh.
 function sshCommand(): [string, string[]] {
@@ -57,20 +44,24 @@ export class SshTarget implements Target {
   readonly lasting = true;
 
   private constructor(private readonly dest: SshDestination, private readonly socketDir: string) {
-    const where = `${dest.user ? `${dest.user}@` : ''}${dest.host.includes(':') ? `[${dest.host}]` : dest.host}${dest.port ? `:${dest.port}` : ''}`;
-    this.name = `ssh:${where}`;
+    this.name = `ssh:${destinationText(dest)}`;
     this.cacheKey = this.name;
     this.lockKey = this.name;
   }
 
-  // Connect (the master connection, checked with `true`); a host that cannot be reached is one line naming it.
-  static async connect(spec: string): Promise<SshTarget> {
-    const target = new SshTarget(parseSshSpec(spec), mkdtempSync(join(tmpdir(), 'rig-ssh-')));
+  // Connect to ssh:SPEC (the master connection, checked with `true`); a host that cannot be reached is one line naming it.
+  static connect(spec: string): Promise<SshTarget> {
+    return SshTarget.open(parseSshSpec(spec), '--target');
+  }
+
+  // Connect to a destination; a failure is a UserError blamed on `where` (the flag or the inventory).
+  static async open(dest: SshDestination, where: string): Promise<SshTarget> {
+    const target = new SshTarget(dest, mkdtempSync(join(tmpdir(), 'rig-ssh-')));
     const [file, args] = target.command(['true'], ['-o', 'ControlMaster=yes', '-o', `ControlPersist=${IDLE_S}`]);
     const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
     if (res.exitCode !== 0) {
       target.removeSocketDir();
-      throw new UserError(`--target ${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, '--target');
+      throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, where);
     }
     return target;
   }
@@ -78,9 +69,10 @@ export class SshTarget implements Target {
   // ssh's file and arguments to run `remote` on the host over the master connection (with `extra` options).
   private command(remote: string[], extra: string[] = []): [string, string[]] {
     const [file, base] = sshCommand();
-    const options = [...extra, '-o', 'BatchMode=yes', '-o', `ControlPath=${join(this.socketDir, 'master')}`, '-o', 'ServerAliveInterval=15'];
+    const options = [...(this.dest.options ?? []), ...extra, '-o', 'BatchMode=yes', '-o', `ControlPath=${join(this.socketDir, 'master')}`, '-o', 'ServerAliveInterval=15', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`];
     if (this.dest.port) options.push('-p', String(this.dest.port));
     if (this.dest.user) options.push('-l', this.dest.user);
+    if (this.dest.identityFile) options.push('-i', this.dest.identityFile);
     return [file, [...base, ...options, '--', this.dest.host, ...remote]];
   }
 

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { rig } from '../helpers/rig.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
+const LAB_INI = fileURLToPath(new URL('../fixtures/inventory/lab.ini', import.meta.url));
+const BAD_INI = fileURLToPath(new URL('../fixtures/inventory/bad-port.ini', import.meta.url));
+
 describe('rig CLI', () => {
   it('prints its version and help', async () => {
     const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
@@ -68,6 +71,12 @@ describe('rig CLI', () => {
     [['show'], /^rig: show takes one recipe name/],
     [['export', 'pdf', 'cmake'], /^rig: export needs a format/],
     [['validate', '/nonexistent'], /^rig: no such file or directory/],
+    [['apply', 'cmake', '--limit', 'gpu'], /^rig: --limit needs -i INVENTORY$/],
+    [['apply', 'cmake', '-i', LAB_INI, '--forks', '0'], /^rig: --forks 0: expected a whole number from 1$/],
+    [['apply', 'cmake', '-i', LAB_INI, '--target', 'local'], /^rig: --target names one target; with -i .*lab\.ini every host of the inventory is one/],
+    [['plan', 'cmake', '-i', LAB_INI, '--limit', 'gpus'], /^rig: --limit gpus: gpus matches no host or group of the inventory$/],
+    [['plan', 'cmake', '-i', '/nonexistent.ini'], /^rig: -i \/nonexistent\.ini: cannot read the inventory: ENOENT$/],
+    [['facts', '-i', BAD_INI], /^rig: .*bad-port\.ini:3:5: ansible_port 99999: expected a port from 1 to 65535$/],
   ];
   for (const [args, message] of bad) {
     it(`rig ${args.join(' ')} → exit 2, one line`, async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 // The layers of src/, lowest first: a module may import its own layer and those below it, never one above.
 // base: errors.ts and the other files at the top of src/, text/, shell/ and yaml/ (YAML with positions, data files).
-const LAYERS = ['base', 'version', 'targets', 'facts', 'recipe', 'steps', 'plan', 'run', 'report', 'lock', 'export', 'cli'];
+const LAYERS = ['base', 'version', 'targets', 'facts', 'recipe', 'steps', 'plan', 'inventory', 'run', 'fleet', 'report', 'lock', 'export', 'cli'];
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const files = readdirSync(SRC, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { parseSshSpec } from '../../src/targets/ssh.js';
+import { parseSshSpec } from '../../src/targets/ssh-spec.js';
 
 describe('--target ssh:[user@]host[:port]', () => {
   it('reads a host alone, a user, a port, an IPv6 address in brackets', () => {

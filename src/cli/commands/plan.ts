@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { LOCKED_FLAG, LOCKED_FLAG_HELP } from '../locked.js';
+import { FLEET_FLAGS, FLEET_FLAGS_HELP, refuseFleetFlagsAlone } from '../fleet-flags.js';
 import { openSession } from '../session.js';
 
 // rig plan: the dry run.
@@ -18,9 +19,15 @@ Flags:
   --json                    print the plan as JSON
   --no-probe                run no checks; list every command as if nothing were installed
 ${LOCKED_FLAG_HELP}
-${PLAN_FLAGS_HELP}`,
-  flags: { ...PLAN_FLAGS, ...LOCKED_FLAG, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
+${PLAN_FLAGS_HELP}
+${FLEET_FLAGS_HELP}`,
+  flags: { ...PLAN_FLAGS, ...LOCKED_FLAG, ...FLEET_FLAGS, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
   async run(args) {
+    if (args.values.inventory !== undefined) {
+      const { planFleet } = await import('../fleet-plan.js');
+      return planFleet(args);
+    }
+    refuseFleetFlagsAlone(args);
     const session = await openSession(args, 'plan', !args.values['no-probe']);
     try {
       const { plan, target } = session;
