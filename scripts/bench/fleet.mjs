@@ -1,7 +1,7 @@
 // Many hosts over ssh: the 11-task setup on 10 and 30 hosts (podman containers of Debian 12 running sshd on loopback
 // ports), rig apply -i against ansible-playbook -i with the same inventory (pipelining on, ssh connections kept),
 // for a no-op and for a small install (what the tasks manage removed from every host before each run).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ const FIRST_PORT = 42200;
 
 // The base image with openssh-server, and python3 and python3-apt for Ansible's modules (built once, kept).
 function sshdImage(env) {
-  const label = run('podman', ['image', 'inspect', '--format', '{{index .Config.Labels "rig.bench-sshd"}}', SSHD_IMAGE], { env }).stdout.trim();
+  const inspect = spawnSync('podman', ['image', 'inspect', '--format', '{{index .Config.Labels "rig.bench-sshd"}}', SSHD_IMAGE], { env, encoding: 'utf8' });
+  const label = inspect.status === 0 ? inspect.stdout.trim() : '';
   if (label === REVISION) return;
   const mk = `rig-bench-mk-sshd-${randomBytes(3).toString('hex')}`;
   try {
