@@ -52,7 +52,7 @@ async function applyHost(run: FleetRun, h: InventoryHost): Promise<HostOutcome> 
 export async function applyFleet(args: Parsed): Promise<number> {
   const started = Date.now();
   checkRequest(args, 'apply');
-  const { hosts, forks } = fleetHosts(args);
+  const { hosts, forks } = await fleetHosts(args);
   const retries = parseRetries(one(args.values.retries));
   const view = await selectFleetView({ json: args.values.json === true, verbose: args.values.verbose === true, hosts: hosts.map((h) => h.name) });
   return whileStoppable(async (interrupt) => {

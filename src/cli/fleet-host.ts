@@ -4,7 +4,7 @@ import type { InventoryHost } from '../inventory/types.js';
 import { SshTarget } from '../targets/ssh.js';
 import { destinationText } from '../targets/ssh-spec.js';
 import type { Parsed } from './args.js';
-import { openSession, type Session } from './session.js';
+import { openSession, type Session, type SessionHost } from './session.js';
 
 // The one line a host's failure is told in: a user error as rig prints it, a target's as its message.
 export function failureLine(err: unknown, targetName: string): string {
@@ -17,16 +17,21 @@ export function hostTargetName(h: InventoryHost): string {
   return `ssh:${destinationText(h.ssh)}`;
 }
 
+// How a session reaches inventory host `h` (over ssh, `onReached` told once it is), with its params and its become.
+export function sessionHost(h: InventoryHost, onReached: () => void = () => undefined): SessionHost {
+  const open = async () => {
+    const target = await SshTarget.open(h.ssh, h.name, h.becomePassword);
+    onReached();
+    return target;
+  };
+  return { name: h.name, open, sets: h.sets, noSudo: h.become === false };
+}
+
 // Open one host's session (connect, facts, plan, probe); a failure is the host's outcome instead.
 export async function openHostSession(args: Parsed, verb: string, probe: boolean, h: InventoryHost, started: number): Promise<Session | HostOutcome> {
   let reached = false;
-  const open = async () => {
-    const target = await SshTarget.open(h.ssh, h.name);
-    reached = true;
-    return target;
-  };
   try {
-    return await openSession(args, verb, probe, { open, sets: h.sets, noSudo: h.become === false });
+    return await openSession(args, verb, probe, sessionHost(h, () => (reached = true)));
   } catch (err) {
     const target = hostTargetName(h);
     return { host: h.name, target, state: reached ? 'failed' : 'unreachable', installed: 0, satisfied: 0, ran: 0, ms: Date.now() - started, reason: failureLine(err, target) };

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError, UserErrors } from '../errors.js';
 import { readBoxPins } from '../lock/collect.js';
 import { driftOf, type Drift } from '../lock/drift.js';
@@ -18,7 +20,8 @@ export const LOCKED_FLAG = { locked: { type: 'string' } } as const;
 // Its help line.
 export const LOCKED_FLAG_HELP = `  --locked FILE             pin every apt, pip, git and download step to what a lock file (rig lock) records;
                             refused (exit 2, nothing changed) when it cannot be replayed here; with no RECIPE,
-                            the lock's own recipes and params`;
+                            the lock's own recipes and params; with -i, a folder of rig lock -i gives each host
+                            its own DIR/HOST.lock`;
 
 // A lock given with --locked, and what the request takes from it.
 export interface LockedRequest {
@@ -31,10 +34,21 @@ export interface LockedRequest {
   sets: ParamSet[];
 }
 
-// The lock of --locked FILE and the request it makes, or undefined without the flag.
-export function lockedRequest(args: Parsed): LockedRequest | undefined {
-  const file = one(args.values.locked);
+// Whether --locked names a folder: the locks rig lock -i wrote, one HOST.lock for each host.
+export function lockedFolder(args: Parsed): boolean {
+  const path = one(args.values.locked);
+  return path !== undefined && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+// The lock of --locked FILE and the request it makes, or undefined without the flag; for the inventory host `host`,
+// --locked DIR is DIR/HOST.lock.
+export function lockedRequest(args: Parsed, host?: string): LockedRequest | undefined {
+  let file = one(args.values.locked);
   if (file === undefined) return undefined;
+  if (lockedFolder(args)) {
+    if (host === undefined) throw new UserError(`--locked ${file} is a folder: the host locks of rig lock -i, read with -i INVENTORY; name a lock file`, '--locked');
+    file = join(file, `${host}.lock`);
+  }
   const lock = readLock(file);
   const named = args.positionals.length > 0;
   const sets = named ? [] : Object.entries(lock.recipes).filter(([id]) => !id.includes('(')).flatMap(([recipe, r]) =>

@@ -14,10 +14,9 @@ import type { Plan } from '../plan/types.js';
 import { BUILTIN_RECIPES, Catalog } from '../recipe/catalog.js';
 import { dataLookup } from '../plan/data.js';
 import type { Recipe } from '../recipe/model.js';
-import { openTarget } from '../targets/select.js';
 import type { Target } from '../targets/target.js';
 import { many, one, type Parsed } from './args.js';
-import { targetOptions } from './command.js';
+import { openArgsTarget } from './args-target.js';
 import { envSecrets } from '../run/redact.js';
 import { enforceLock, lockDrift, lockedRequest, type LockedRequest } from './locked.js';
 
@@ -95,6 +94,7 @@ async function replayChecks(locked: LockedRequest, plan: Plan, target: Target | 
 
 // One host of a fleet: how to reach it, its inventory params, and whether root steps may go through sudo.
 export interface SessionHost {
+  name: string;
   open: () => Promise<Target>;
   sets: ParamSet[];
   noSudo: boolean;
@@ -104,7 +104,7 @@ export interface SessionHost {
 // round trip when the target's facts are as last seen); with probe false, only facts are gathered (or read from --facts).
 // With `host`, the target is that inventory host, and its params come before the command line's.
 export async function openSession(args: Parsed, verb: string, probe: boolean, host?: SessionHost): Promise<Session> {
-  const locked = lockedRequest(args);
+  const locked = lockedRequest(args, host?.name);
   const names = locked?.names ?? args.positionals;
   if (names.length === 0) throw new UserError(`${verb} needs at least one recipe name; rig list shows them`);
   const catalog = openCatalog(args);
@@ -118,7 +118,7 @@ export async function openSession(args: Parsed, verb: string, probe: boolean, ho
   const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), request, host?.noSudo ? { ...facts, sudo: false } : facts, data);
   const fromEnv = envSecrets();
   const secrets = { ...fromEnv, ...secretsFromSets(sets, new Map(sets.filter((x) => catalog.fileOf(x.recipe)).map((x) => [x.recipe, catalog.get(x.recipe)]))) };
-  const target = host ? await host.open() : await openTarget(one(args.values.target), targetOptions(args));
+  const target = host ? await host.open() : await openArgsTarget(args);
   try {
     let facts: Facts;
     let plan: Plan;

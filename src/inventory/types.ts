@@ -10,4 +10,6 @@ export interface InventoryHost {
   become?: boolean;
   // recipe.param=value from the inventory, lowest precedence first (all, then parent groups, children, the host).
   sets: ParamSet[];
+  // The sudo password of --ask-become-pass.
+  becomePassword?: string;
 }

@@ -7,6 +7,8 @@ export interface TargetOptions {
   engine?: string;
   keep?: boolean;
   commit?: string;
+  // The sudo password for an ssh target whose sudo asks for one (--ask-become-pass).
+  becomePassword?: string;
   // Tells the user something worth a line (the name of a kept container, a commit).
   note?: (line: string) => void;
 }
@@ -36,7 +38,7 @@ export async function openTarget(spec: string | undefined, options: TargetOption
   if (spec.startsWith('ssh:')) {
     refuseContainerFlags(spec, options);
     const { SshTarget } = await import('./ssh.js');
-    return SshTarget.connect(spec.slice(4));
+    return SshTarget.connect(spec.slice(4), options.becomePassword);
   }
   const m = SPEC.exec(spec);
   if (!m) throw new UserError(`--target ${spec}: unknown target; use local, docker:IMAGE, podman:IMAGE, container:NAME or ssh:[USER@]HOST[:PORT]`, '--target');

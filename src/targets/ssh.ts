@@ -8,10 +8,11 @@ import { shq } from '../shell/quote.js';
 import { stoppedCode } from './container.js';
 import { REAP_FUNCTIONS } from './reap.js';
 import { spawnScript } from './spawn.js';
+import { becomePrelude, CHECK_BECOME, MAKE_ASKPASS, removeAskpass } from './ssh-become.js';
 import { destinationText, parseSshSpec, type SshDestination } from './ssh-spec.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
 
-// A kill that signals through sudo when the user is not root and sudo needs no password (the reap functions call it).
+// A kill that signals through sudo when the user is not root and sudo runs (the reap functions call it).
 const SUDO_KILL = `rig_sudo=; [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null && rig_sudo=1
 kill() { if [ -n "$rig_sudo" ]; then sudo -n kill "$@"; else builtin kill "$@"; fi; }`;
 
@@ -43,6 +44,9 @@ export class SshTarget implements Target {
   readonly lockKey: string;
   readonly lasting = true;
 
+  // The lines each script starts with when sudo wants a password (--ask-become-pass), and the helper's folder.
+  private become: { prelude: string; dir: string } | undefined;
+
   private constructor(private readonly dest: SshDestination, private readonly socketDir: string) {
     this.name = `ssh:${destinationText(dest)}`;
     this.cacheKey = this.name;
@@ -50,12 +54,13 @@ export class SshTarget implements Target {
   }
 
   // Connect to ssh:SPEC (the master connection, checked with `true`); a host that cannot be reached is one line naming it.
-  static connect(spec: string): Promise<SshTarget> {
-    return SshTarget.open(parseSshSpec(spec), '--target');
+  static connect(spec: string, becomePassword?: string): Promise<SshTarget> {
+    return SshTarget.open(parseSshSpec(spec), '--target', becomePassword);
   }
 
-  // Connect to a destination; a failure is a UserError blamed on `where` (the flag or the inventory).
-  static async open(dest: SshDestination, where: string): Promise<SshTarget> {
+  // Connect to a destination; a failure is a UserError blamed on `where` (the flag or the inventory). With
+  // `becomePassword`, sudo there is given it, and a password sudo refuses is that failure.
+  static async open(dest: SshDestination, where: string, becomePassword?: string): Promise<SshTarget> {
     const target = new SshTarget(dest, mkdtempSync(join(tmpdir(), 'rig-ssh-')));
     const [file, args] = target.command(['true'], ['-o', 'ControlMaster=yes', '-o', `ControlPersist=${IDLE_S}`]);
     const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
@@ -63,7 +68,26 @@ export class SshTarget implements Target {
       target.removeSocketDir();
       throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, where);
     }
+    if (becomePassword !== undefined) await target.giveSudo(becomePassword, where);
     return target;
+  }
+
+  // Make the askpass helper, and check that sudo takes the password.
+  private async giveSudo(password: string, where: string): Promise<void> {
+    const named = `${where === '--target' ? '--target ' : ''}${this.name}`;
+    const made = await this.exec(MAKE_ASKPASS);
+    const dir = made.output.trim();
+    if (made.code !== 0 || !dir.startsWith('/')) {
+      await this.close();
+      throw new UserError(`${named}: cannot make the askpass helper for --ask-become-pass: ${made.output.trim() || `exit ${made.code}`}`, where);
+    }
+    this.become = { prelude: becomePrelude(password, dir), dir };
+    const checked = await this.exec(CHECK_BECOME);
+    if (checked.code !== 0) {
+      await this.close();
+      const why = checked.output.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${checked.code}`;
+      throw new UserError(`${named}: sudo did not take the password of --ask-become-pass for ${this.dest.user ?? 'the login user'}: ${why}`, where);
+    }
   }
 
   // ssh's file and arguments to run `remote` on the host over the master connection (with `extra` options).
@@ -89,7 +113,7 @@ export class SshTarget implements Target {
     options.signal?.addEventListener('abort', onStop, { once: true });
     const timer = options.timeoutMs ? setTimeout(onStop, options.timeoutMs) : undefined;
     try {
-      const result = await spawnScript(file, args, exports ? `${exports}\n${script}` : script, rest);
+      const result = await spawnScript(file, args, [this.become?.prelude, exports, script].filter(Boolean).join('\n'), rest);
       // The connection broke (ssh exits 255) or the script's bash was killed: what it started may still run there.
       if (result.code >= 128) onStop();
       // What was stopped is gone from the host before the result is told.
@@ -106,7 +130,7 @@ export class SshTarget implements Target {
   // runs without a password, for the processes of root steps.
   private async reap(id: string): Promise<void> {
     const [file, args] = this.command(['bash', '-s']);
-    const script = `${REAP_FUNCTIONS}\n${SUDO_KILL}\nreap ${shq(`RIG_EXEC=${id}`)}`;
+    const script = [this.become?.prelude, REAP_FUNCTIONS, SUDO_KILL, `reap ${shq(`RIG_EXEC=${id}`)}`].filter(Boolean).join('\n');
     await spawnScript(file, args, script, {}).catch(() => undefined);
   }
 
@@ -122,8 +146,13 @@ export class SshTarget implements Target {
     throw new UserError(`--commit needs a container target, not ${this.name}`, '--commit');
   }
 
-  // Close the master connection and remove its socket folder.
+  // Remove the askpass helper, close the master connection and remove its socket folder.
   async close(): Promise<void> {
+    if (this.become) {
+      const [rmFile, rmArgs] = this.command([removeAskpass(this.become.dir)]);
+      this.become = undefined;
+      await execa(rmFile, rmArgs, { reject: false, stdin: 'ignore' });
+    }
     const [file, args] = this.command([], ['-O', 'exit']);
     await execa(file, args, { reject: false, stdin: 'ignore', all: true });
     this.removeSocketDir();

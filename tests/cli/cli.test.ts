@@ -88,6 +88,15 @@ describe('rig CLI', () => {
     });
   }
 
+  it('--ask-become-pass: refused for a target that is not an ssh host, and when stdin gives no password', async () => {
+    const local = await rig(['facts', '-K'], { input: '' });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toBe('rig: --ask-become-pass is for ssh hosts (--target ssh:HOST or -i INVENTORY); on local, run rig as root or under sudo');
+    const none = await rig(['facts', '--target', 'ssh:root@127.0.0.1:1', '--ask-become-pass'], { input: '' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('rig: --ask-become-pass: stdin ended before a password line');
+  });
+
   it('plans the same from the parsed-recipe cache as from the recipe files (no field lost in the cache)', async () => {
     const env = { RIG_STATE_DIR: `${tempDir()}/state` };
     const facts = new URL('../fixtures/facts/ubuntu-22.04-gpu-535.json', import.meta.url).pathname;

@@ -18,5 +18,12 @@ describe('rig doctor says what it found, where, and how a service stands', () =>
     expect(res.stdout).toMatch(/^~ at-demo +wrong version: found 2\.0 at \/opt\/demo-2\.0, wants 2\.1$/m);
     expect(res.stdout).toMatch(/^\+ svc-demo +found 1\.2; service rig-test-no-such-service: not running$/m);
     expect(res.stdout).toMatch(/^\+ gone-demo +not installed \(\/opt\/rig-test-nothing\/bin\/tool: No such file or directory\)$/m);
+    // The recipes named alone; one that does not exist is refused.
+    const named = await rig(['doctor', 'at-demo', '--recipes', dir, '--json']);
+    expect(named.code, named.stderr).toBe(0);
+    expect((JSON.parse(named.stdout) as { recipes: { recipe: string }[] }).recipes.map((r) => r.recipe)).toEqual(['at-demo']);
+    const unknown = await rig(['doctor', 'at-dem', '--recipes', dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^rig: unknown recipe "at-dem" \(did you mean "at-demo"\?\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,49 @@ describe.skipIf(skipReason)('rig over many hosts (-i INVENTORY)', () => {
     expect(found.n2?.os.codename).toBe('noble');
     expect([found.down, found.nokey]).toEqual([null, null]);
     expect(facts.stderr).toMatch(/^rig: down: cannot connect: .*Connection refused$/m);
+  }, 600_000);
+
+  it('reads every host (status, doctor, lock -i: a lock per host), and apply -i --locked DIR replays each host\'s own', async () => {
+    // Here j1 and b2 have the greeting of the command line's --set (the test before), the others the inventory's.
+    const status = await rig(['status', '-i', ini(), '--limit', 'j1:j2:down', '--json'], { env: env() });
+    expect(status.code, status.stderr).toBe(1);
+    const last = JSON.parse(status.stdout) as Record<string, { target: string; journal: { outcome: string; command: string } | null } | null>;
+    expect(last.j1).toMatchObject({ target: expect.stringMatching(/^ssh:root@127\.0\.0\.1:\d+$/), journal: { outcome: 'ok', command: expect.stringContaining('fleet-greeting.greeting=from-cli') } });
+    expect(last.j2?.journal?.outcome).toBe('ok');
+    expect(last.down).toBeNull();
+    expect(status.stderr).toMatch(/^rig: down: cannot connect: .*Connection refused$/m);
+    const doctor = await rig(['doctor', '--recipes', RECIPES, '-i', ini(), '--limit', 'j1:n1'], { env: env() });
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toMatch(/^== j1 \(ssh:root@127\.0\.0\.1:\d+\)\nrig doctor on ssh:root@127\.0\.0\.1:\d+: ubuntu 22\.04 \(jammy\)/m);
+    expect(doctor.stdout).toMatch(/^== n1 \(ssh:root@127\.0\.0\.1:\d+\)\nrig doctor on ssh:root@127\.0\.0\.1:\d+: ubuntu 24\.04 \(noble\)/m);
+
+    // A host whose recipe is not satisfied with its inventory params is not locked; the others are, each on its own.
+    const locks = join(dir, 'locks');
+    const lock = (limit: string) => rig(['lock', 'fleet-greeting', '--recipes', RECIPES, '-i', ini(), '--limit', limit, '-o', locks], { env: env() });
+    const partly = await lock('lab');
+    expect(partly.code, partly.stdout + partly.stderr).toBe(1);
+    expect(partly.stdout).toMatch(/^== b2 \(ssh:\S+\)\nfleet-greeting is not satisfied on ssh:\S+: .*\nnothing locked; apply first/m);
+    expect(readdirSync(locks).sort()).toEqual(REACHABLE.filter((h) => h !== 'j1' && h !== 'b2').map((h) => `${h}.lock`).sort());
+    expect((await rig(['apply', 'fleet-greeting', '--recipes', RECIPES, '-i', ini(), '--limit', 'j1:b2'], { env: env() })).code).toBe(0);
+    expect((await lock('j1:b2')).code).toBe(0);
+    expect(readFileSync(join(locks, 'b2.lock'), 'utf8')).toMatch(/greeting: hi-b2/);
+
+    // The drift of one host from its own lock is found, and the replay of each host's lock undoes it there alone.
+    await sh('j3', 'echo drifted > /opt/fleet/greeting');
+    const drifted = await rig(['doctor', '--recipes', RECIPES, '-i', ini(), '--limit', 'lab', '--locked', locks], { env: env() });
+    expect(drifted.code, drifted.stdout + drifted.stderr).toBe(1);
+    expect(drifted.stdout).toMatch(/^== j3 \(ssh:\S+\)\nrig doctor --locked \S+\/j3\.lock on ssh:\S+:\n\n. fleet-greeting +(?!as locked).*\n\n1 difference from the lock$/m);
+    expect(drifted.stdout.match(/^the box is as the lock records$/gm)).toHaveLength(REACHABLE.length - 1);
+    const replayed = await rig(['apply', '--recipes', RECIPES, '-i', ini(), '--limit', 'lab', '--locked', locks, '--json'], { env: env() });
+    expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
+    expect(events(replayed.stdout).filter((e) => e.type === 'host-done' && e.ran !== 0).map((e) => e.host)).toEqual(['j3']);
+    expect(await sh('j3', '/opt/fleet/bin/greet')).toBe('hi-lab');
+    expect(await sh('b2', '/opt/fleet/bin/greet')).toBe('hi-b2');
+    expect((await rig(['doctor', '--recipes', RECIPES, '-i', ini(), '--limit', 'lab', '--locked', locks], { env: env() })).code).toBe(0);
+    // A folder of host locks goes with -i alone.
+    const alone = await rig(['apply', '--recipes', RECIPES, '--locked', locks, '--target', `ssh:root@127.0.0.1:${ports.get('j1')}`], { env: env() });
+    expect(alone.code, alone.stderr).toBe(2);
+    expect(alone.stderr).toMatch(/^rig: --locked \S+ is a folder: the host locks of rig lock -i, read with -i INVENTORY; name a lock file$/m);
   }, 600_000);
 
   it('one host failing stops the others only with --fail-fast', async () => {

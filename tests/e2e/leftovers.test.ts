@@ -51,7 +51,9 @@ describe.skipIf(skipReason)('what a killed step leaves running in a container is
     }
     expect(name).toBeDefined();
     keep({ code: 0, stdout: '', stderr: `kept container ${name}` });
-    const apt = async () => (await podman(['exec', name!, 'bash', '-c', 'for d in /proc/[0-9]*; do grep -qx apt-get "$d/comm" 2>/dev/null && echo "${d#/proc/}"; done'])).out.trim();
+    // Each apt-get with its state, but those that ended: a zombie that the container's PID 1 (a plain sleep, once rig
+    // has gone) never reaps runs nothing.
+    const apt = async () => (await podman(['exec', name!, 'bash', '-c', 'for d in /proc/[0-9]*; do grep -qx apt-get "$d/comm" 2>/dev/null && read -r _ _ s _ < "$d/stat" && [ "$s" != Z ] && echo "${d#/proc/} $s"; done'])).out.trim();
     await expect.poll(apt, { timeout: 60_000, interval: 100 }).not.toBe('');
     first.kill('SIGKILL');
     await first;

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { lockSchema } from '../../src/lock/schema.js';
+import { shq } from '../../src/shell/quote.js';
 import { RIG, rig } from '../helpers/rig.js';
 import { writeFiles } from '../helpers/temp.js';
 import { expectNoop, labSkipReason } from './lab.js';
@@ -93,6 +94,54 @@ describe.skipIf(skipReason)('rig over SSH (--target ssh:[user@]host[:port])', ()
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(await sh('bookworm', "dpkg-query -W -f='${db:Status-Status}' build-essential 2>/dev/null")).not.toBe('installed');
   }, 120_000);
+
+  it('--ask-become-pass: the password sudo wants, asked once, goes to sudo alone; a wrong one is a line naming the user', async () => {
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    await sh('bookworm', `echo 'bob:${password}' | chpasswd`);
+    const recipes = join(dir, 'become-recipes');
+    // A root step that records, as root, what every process's command line and its own environment hold.
+    writeFiles(recipes, {
+      'become.yaml': `name: become\nsummary: a root step run through sudo with a password\ncheck:\n  run: test "$(stat -c %U /opt/become/by-root)" = root\nsteps:\n  - run: |-\n      mkdir -p /opt/become\n      cat /proc/[0-9]*/cmdline | tr '\\0' ' ' > /opt/become/cmdlines\n      tr '\\0' '\\n' < /proc/$$/environ > /opt/become/environ\n      touch /opt/become/by-root\n    root: true\n`,
+    });
+    const apply = (input: string, json: string[] = []) => rig(['apply', 'become', '--recipes', recipes, '--target', on('bookworm', 'bob'), '--ask-become-pass', ...json], { env: env(), input });
+    const wrong = await apply('not-the-password\n');
+    expect(wrong.code, wrong.stdout + wrong.stderr).toBe(2);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(/^rig: --target ssh:bob@127\.0\.0\.1:\d+: sudo did not take the password of --ask-become-pass for bob: .*incorrect password/m);
+    expect(await sh('bookworm', 'ls /opt/become 2>&1')).toMatch(/No such file/);
+
+    const applied = await apply(`${password}\n`);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(await sh('bookworm', 'stat -c %U /opt/become/by-root')).toBe('root');
+    // sudo ran with -A; the password was on no command line and in no environment of the step.
+    expect(await sh('bookworm', 'cat /opt/become/cmdlines')).toMatch(/\bsudo -A env /);
+    expect(await sh('bookworm', 'cat /opt/become/cmdlines /opt/become/environ')).not.toContain(password);
+    expect(await sh('bookworm', 'cat /opt/become/environ')).not.toMatch(/RIG_BECOME_PASS/);
+    // Nothing of it is left on the host, nor in what rig keeps here.
+    expect(await sh('bookworm', 'ls -d /tmp/rig-become-* 2>/dev/null; grep -rl -- ' + password + ' /home/bob /tmp /var/lib/rig 2>/dev/null')).toBe('');
+    expect(spawnSync('grep', ['-rl', '--exclude-dir=become-recipes', '--', password, dir], { encoding: 'utf8' }).stdout).toBe('');
+    expectNoop(await apply(`${password}\n`, ['--json']));
+
+    // On a terminal (tmux's): one prompt, and what is typed is not echoed.
+    const socket = `rig-become-${randomBytes(3).toString('hex')}`;
+    const out = join(dir, `${socket}.out`);
+    const vars = Object.entries(env()).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
+    const command = `env ${vars} ${shq(process.execPath)} ${shq(RIG)} facts --target ${on('bookworm', 'bob')} -K > ${shq(out)}; echo "exit $?"; read -r _`;
+    execFileSync('tmux', ['-L', socket, 'new-session', '-d', '-x', '160', '-y', '24', 'bash', '-c', command]);
+    try {
+      const pane = () => execFileSync('tmux', ['-L', socket, 'capture-pane', '-p'], { encoding: 'utf8' });
+      await expect.poll(pane, { timeout: 60_000, interval: 100 }).toMatch(/^BECOME password:$/m);
+      execFileSync('tmux', ['-L', socket, 'send-keys', '-l', password]);
+      execFileSync('tmux', ['-L', socket, 'send-keys', 'Enter']);
+      await expect.poll(pane, { timeout: 60_000, interval: 100 }).toMatch(/^exit \d+$/m);
+      expect(pane()).toMatch(/^exit 0$/m);
+      expect(pane()).not.toContain(password);
+      expect(pane().match(/BECOME password:/g)).toHaveLength(1);
+      expect(readFileSync(out, 'utf8')).toMatch(/^sudo: true$/m);
+    } finally {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+    }
+  }, 300_000);
 
   it('a host that is down, a key it refuses, a host key that changed: one line naming the host, exit 2', async () => {
     const down = await freePort();

@@ -1,11 +1,7 @@
 import { gatherFacts } from '../../facts/gather.js';
-import { one } from '../args.js';
-import { TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions, type Command } from '../command.js';
-import { openTarget } from '../../targets/select.js';
-import type { Facts } from '../../facts/types.js';
-import { FLEET_FLAGS, FLEET_FLAGS_HELP, refuseFleetFlagsAlone } from '../fleet-flags.js';
-
-const { 'fail-fast': _, ...FACTS_FLEET_FLAGS } = FLEET_FLAGS;
+import { openArgsTarget } from '../args-target.js';
+import { TARGET_FLAGS, TARGET_FLAGS_HELP, type Command } from '../command.js';
+import { READ_FLEET_FLAGS, READ_FLEET_FLAGS_HELP, refuseFleetFlagsAlone } from '../fleet-flags.js';
 
 function flatten(value: unknown, prefix = ''): [string, string][] {
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
@@ -23,15 +19,18 @@ rig facts --json > box.json records them for rig plan --facts box.json.
 Flags:
   --json                    print the facts as JSON
 ${TARGET_FLAGS_HELP}
-${FLEET_FLAGS_HELP.split('\n').filter((l) => !l.includes('--fail-fast')).join('\n')}`,
-  flags: { json: { type: 'boolean' }, ...TARGET_FLAGS, ...FACTS_FLEET_FLAGS },
+${READ_FLEET_FLAGS_HELP}`,
+  flags: { json: { type: 'boolean' }, ...TARGET_FLAGS, ...READ_FLEET_FLAGS },
   async run(args) {
     if (args.values.inventory !== undefined) {
-      const { factsFleet } = await import('../fleet-facts.js');
-      return factsFleet(args, (facts: Facts) => flatten(facts).map(([k, v]) => `${k}: ${v}`));
+      const { onHostTarget, readFleet } = await import('../fleet-read.js');
+      return readFleet(args, (h) => onHostTarget(h, async (target) => {
+        const facts = await gatherFacts(target);
+        return { text: flatten(facts).map(([k, v]) => `${k}: ${v}`).join('\n'), json: facts };
+      }));
     }
     refuseFleetFlagsAlone(args);
-    const target = await openTarget(one(args.values.target), targetOptions(args));
+    const target = await openArgsTarget(args);
     try {
       const facts = await gatherFacts(target);
       if (args.values.json) process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
