@@ -20,7 +20,7 @@ export function guardedStep(s: RenderedStep): string[] {
 
 // The recipe's check after its steps, as rig apply runs and judges it: the script stops when the check fails or
 // the version it finds is not the one wanted.
-function checkAfter(r: PlannedRecipe): string[] {
+export function checkAfter(r: PlannedRecipe): string[] {
   if (!r.check) return [];
   const fail = `echo ${shq(`rig: ${r.id} is still not satisfied after its steps ran`)} >&2; exit 1`;
   const lines = ['if ! rig_out=$( ( set +eu', r.check.script, `) 2>&1 ); then printf '%s\\n' "$rig_out" >&2; ${fail}; fi`];

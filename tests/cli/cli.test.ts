@@ -97,6 +97,22 @@ describe('rig CLI', () => {
     expect(none.stderr).toBe('rig: --ask-become-pass: stdin ended before a password line');
   });
 
+  it('export ansible: a playbook that checks the facts the plan depends on; a recipe with secret params refused', async () => {
+    const facts = fileURLToPath(new URL('../fixtures/facts/ubuntu-22.04-gpu-535.json', import.meta.url));
+    const dir = `${tempDir()}/playbook`;
+    const res = await rig(['export', 'ansible', 'pytorch', '--facts', facts, '-o', dir]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(`${dir}/site.yml`, 'utf8')).toMatch(/^ {4}- rig_facts\n {4}- python3_venv\S*\n {4}- pytorch$/m);
+    // The torch build was chosen by the driver: a host with another is stopped; the CPU count chose nothing.
+    const check = readFileSync(`${dir}/roles/rig_facts/files/facts.sh`, 'utf8');
+    expect(check).toMatch(/^rig_is gpu\.driver .* 535\.104\.05$/m);
+    expect(check).not.toMatch(/^rig_is cpus /m);
+    const secret = await rig(['export', 'ansible', 'postgresql-db', '--set', 'postgresql-db.password=x', '--set', 'postgresql-db.user=u', '--set', 'postgresql-db.db=d', '--facts', facts, '-o', `${dir}-secret`]);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toMatch(/^rig: \S+postgresql-db\.yaml: postgresql-db has secret params \(RIG_SECRET_POSTGRESQL_DB_PASSWORD\): Ansible would pass them on the host's command line/);
+    expect(existsSync(`${dir}-secret`)).toBe(false);
+  });
+
   it('plans the same from the parsed-recipe cache as from the recipe files (no field lost in the cache)', async () => {
     const env = { RIG_STATE_DIR: `${tempDir()}/state` };
     const facts = new URL('../fixtures/facts/ubuntu-22.04-gpu-535.json', import.meta.url).pathname;

@@ -2,6 +2,10 @@ import { writeWhole } from '../../write-whole.js';
 import { UserError } from '../../errors.js';
 import { exportDockerfile } from '../../export/dockerfile.js';
 import { exportSh } from '../../export/sh.js';
+import { ANSIBLE_MARK, exportAnsible } from '../../export/ansible.js';
+import { factsThePlanUses } from '../../export/ansible-facts.js';
+import { writeTreeWhole } from '../../export/write-tree.js';
+import { resolve } from 'node:path';
 import { rigVersion } from '../../version-info.js';
 import { one, type Parsed } from '../args.js';
 import type { Command } from '../command.js';
@@ -9,7 +13,7 @@ import { PLAN_FLAGS, PLAN_FLAGS_HELP } from '../command.js';
 import { LOCKED_FLAG, LOCKED_FLAG_HELP } from '../locked.js';
 import { openSession } from '../session.js';
 
-const FORMATS = ['sh', 'dockerfile'];
+const FORMATS = ['sh', 'dockerfile', 'ansible'];
 
 // Write `text` to `file` through a temporary file and a rename, or to stdout.
 function output(text: string, file: string | undefined, mode: number): void {
@@ -46,6 +50,7 @@ async function dockerfileArgs(args: Parsed, from: string | undefined): Promise<P
 export const command: Command = {
   usage: `Usage: rig export sh RECIPE… [flags]
        rig export dockerfile RECIPE… --from IMAGE [flags]
+       rig export ansible RECIPE… -o DIR [flags]
 
 sh: a standalone bash script (set -euo pipefail) that runs the plan's steps in order,
 each behind the same guard rig apply uses. Commands are rendered for the target's facts
@@ -58,8 +63,15 @@ also become ENV. Commands are rendered for the facts of IMAGE: --facts FILE, els
 gathered in a throwaway container of IMAGE (--engine, else a reachable Docker daemon,
 else podman). Download steps need curl in the image (a recipe that requires curl).
 
+ansible: a playbook in DIR (site.yml, one role per recipe) for ansible-playbook -i INVENTORY
+DIR/site.yml: each recipe's check first (a satisfied one runs nothing), each step a task
+behind the guard rig apply uses (changed only when it ran), with rig's timeout and retries,
+then the check again and its verify commands. Rendered for the target's facts like sh; its
+first role gathers each host's facts with rig's own script and stops a host that differs in
+a fact the plan depends on. Tasks are scripts: the hosts need bash, not Python.
+
 Flags:
-  -o, --output FILE         write to FILE instead of stdout
+  -o, --output FILE         write to FILE instead of stdout (ansible: the folder, required)
   --from IMAGE              dockerfile: the base image
 ${LOCKED_FLAG_HELP}
 ${PLAN_FLAGS_HELP}`,
@@ -69,10 +81,15 @@ ${PLAN_FLAGS_HELP}`,
     if (!format || !FORMATS.includes(format)) throw new UserError(`export needs a format: ${FORMATS.join(', ')} (e.g. rig export sh cmake)`);
     const from = one(args.values.from);
     if (format !== 'dockerfile' && from !== undefined) throw new UserError(`--from applies to export dockerfile, not ${format}`, '--from');
+    if (format === 'ansible' && one(args.values.output) === undefined) throw new UserError('export ansible writes a folder: give -o DIR', '--output');
     const planArgs = format === 'dockerfile' ? await dockerfileArgs(args, from) : args;
     const session = await openSession({ ...planArgs, positionals: names }, `export ${format}`, false);
     try {
-      if (format === 'dockerfile') {
+      if (format === 'ansible') {
+        const argv = ['export', format, ...names].join(' ');
+        const used = factsThePlanUses(session.plan, session.makePlan);
+        writeTreeWhole(resolve(one(args.values.output)!), exportAnsible(session.plan, used, rigVersion(), argv), 'site.yml', ANSIBLE_MARK);
+      } else if (format === 'dockerfile') {
         const argv = ['export', format, ...names, '--from', from!].join(' ');
         output(exportDockerfile(session.plan, from!, rigVersion(), argv), one(args.values.output), 0o644);
       } else {
