@@ -8,7 +8,8 @@ import { unprobedStatus } from '../run/status.js';
 import { FACT_PATHS, recordedFactsSchema, type Facts } from '../facts/types.js';
 import { buildPlan } from '../plan/build.js';
 import { loadMirror } from '../plan/mirror.js';
-import { NO_MIRROR } from '../recipe/mirror.js';
+import { NO_MIRROR, type Mirror } from '../recipe/mirror.js';
+import type { DataLookup } from '../yaml/data-file.js';
 import { parseSet, secretsFromSets, type ParamSet } from '../plan/params.js';
 import type { Plan } from '../plan/types.js';
 import { BUILTIN_RECIPES, Catalog } from '../recipe/catalog.js';
@@ -100,6 +101,20 @@ export interface SessionHost {
   noSudo: boolean;
 }
 
+const sourcesOf = new WeakMap<Parsed, { catalog: Catalog; data: DataLookup; mirror: Mirror }>();
+
+// What the plans of a command line are made from: its catalog, data files and mirror, read once however many hosts
+// it plans for.
+function planSources(args: Parsed): { catalog: Catalog; data: DataLookup; mirror: Mirror } {
+  let sources = sourcesOf.get(args);
+  if (!sources) {
+    const mirrorSpec = one(args.values.mirror);
+    sources = { catalog: openCatalog(args), data: dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]), mirror: mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR };
+    sourcesOf.set(args, sources);
+  }
+  return sources;
+}
+
 // Open the target, build the plan for the recipes named on the command line, and probe it (facts and checks in one
 // round trip when the target's facts are as last seen); with probe false, only facts are gathered (or read from --facts).
 // With `host`, the target is that inventory host, and its params come before the command line's.
@@ -107,13 +122,10 @@ export async function openSession(args: Parsed, verb: string, probe: boolean, ho
   const locked = lockedRequest(args, host?.name);
   const names = locked?.names ?? args.positionals;
   if (names.length === 0) throw new UserError(`${verb} needs at least one recipe name; rig list shows them`);
-  const catalog = openCatalog(args);
+  const { catalog, data, mirror } = planSources(args);
   const sets = [...(locked?.sets ?? []), ...(host?.sets ?? []), ...many(args.values.set)].map((x) => (typeof x === 'string' ? parseSet(x) : x));
-  const mirrorSpec = one(args.values.mirror);
-  const mirror = mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR;
   for (const name of names) catalog.get(name);
   const factsFile = one(args.values.facts);
-  const data = dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]);
   const request = { names, sets, mirror, ...(locked ? { locked: locked.pins } : {}) };
   const makePlan = (facts: Facts) => buildPlan((name, where): Recipe => catalog.get(name, where), request, host?.noSudo ? { ...facts, sudo: false } : facts, data);
   const fromEnv = envSecrets();

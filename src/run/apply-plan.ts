@@ -7,7 +7,7 @@ import { shjoin } from '../shell/quote.js';
 import { runLogDir, stateDir } from '../state-dir.js';
 import type { Target } from '../targets/target.js';
 import type { Emit } from './events.js';
-import { Journal, readJournal } from './journal.js';
+import { Journal, journalFrom, readJournal } from './journal.js';
 import { stopLeftSteps } from './leftover.js';
 import { lockPath, TargetLock, type LockEvents } from './lock.js';
 import { checkStateDirs } from './preflight.js';
@@ -67,7 +67,9 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
   const lock = await TargetLock.acquire(lockPath(target.lockKey, plan.facts), req.wait, req.lockEvents);
   try {
     const journalPath = `${plan.facts.stateDir}/journal.json`;
-    const previous = await readJournal(target, journalPath, req.note);
+    // The probe's read of the journal holds unless another rig had the lock since.
+    const probed = lock.contended ? undefined : req.probe.journal;
+    const previous = probed === undefined ? await readJournal(target, journalPath, req.note) : await journalFrom(probed, target, journalPath, req.note);
     const left = await stopLeftSteps(target, previous, plan.facts);
     for (const s of left) req.note(`stopped the step the last run left running: ${s.recipe} [${s.index + 1}] ${s.title}`);
     const { statuses, guards } = lock.contended || left.length ? await probePlan(plan, target, secrets) : req.probe;

@@ -54,8 +54,13 @@ function journalWriteScript(path: string, data: JournalData): string {
 // to .bad, so the next run starts afresh and nothing is lost), `onBad` told in one line.
 export async function readJournal(target: Target, path: string, onBad: (line: string) => void): Promise<JournalData | undefined> {
   const res = await target.exec(`cat ${shq(path)} 2>/dev/null || true`);
-  if (!res.output.trim()) return undefined;
-  const judged = readBack(res.output, journalSchema);
+  return journalFrom(res.output, target, path, onBad);
+}
+
+// The journal in `text`, as read from `path` on the target (by a probe, say); one this rig does not write is set aside.
+export async function journalFrom(text: string, target: Target, path: string, onBad: (line: string) => void): Promise<JournalData | undefined> {
+  if (!text.trim()) return undefined;
+  const judged = readBack(text, journalSchema);
   if ('data' in judged) return judged.data;
   const moved = await target.exec(`mv -f ${shq(path)} ${shq(`${path}.bad`)}`);
   onBad(`${path}: not a journal this rig writes (${judged.why}); ${moved.code === 0 ? `set aside as ${path}.bad` : 'ignored'}`);

@@ -16,6 +16,8 @@ import { judgeCheck, judgeGuards, unprobedStatus, withBlock, withUnfinished, typ
 export interface Probe {
   statuses: Map<string, RecipeStatus>;
   guards: Map<string, boolean>;
+  // The target's journal as the probe read it ('' when there is none); absent when nothing was probed.
+  journal?: string;
 }
 
 const FACTS_KEY = '\0facts';
@@ -92,7 +94,7 @@ function judge(plan: Plan, results: Map<string, BatchResult>, redactor: Redactor
       statuses.set(r.id, withBlock(r, withUnfinished(judgeCheck(r.check, res.code, res.output, redactor), unfinished[r.id])));
     } else statuses.set(r.id, withBlock(r, withUnfinished(judgeGuards(r, r.steps.map((_, i) => guards.get(`${r.id}\0${i}`) === true)), unfinished[r.id])));
   }
-  return { statuses, guards };
+  return { statuses, guards, journal: results.get(JOURNAL_KEY)?.output ?? '' };
 }
 
 // Run every check of a plan (and the guards it needs) in one read-only batch on the target; `env` (the secrets) is

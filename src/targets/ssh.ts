@@ -8,6 +8,7 @@ import { shq } from '../shell/quote.js';
 import { stoppedCode } from './container.js';
 import { REAP_FUNCTIONS } from './reap.js';
 import { spawnScript } from './spawn.js';
+import { SshMaster, SshMasterFailed } from './ssh-master.js';
 import { becomePrelude, CHECK_BECOME, MAKE_ASKPASS, removeAskpass } from './ssh-become.js';
 import { destinationText, parseSshSpec, type SshDestination } from './ssh-spec.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
@@ -15,9 +16,6 @@ import type { ExecOptions, ExecResult, Target } from './target.js';
 // A kill that signals through sudo when the user is not root and sudo runs (the reap functions call it).
 const SUDO_KILL = `rig_sudo=; [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null && rig_sudo=1
 kill() { if [ -n "$rig_sudo" ]; then sudo -n kill "$@"; else builtin kill "$@"; fi; }`;
-
-// How long the connection stays open with no script on it: it outlives a rig that was killed by no more than this.
-const IDLE_S = 120;
 
 // How long a host that does not answer is waited for (ssh's own default is the system's TCP timeout, minutes).
 const CONNECT_TIMEOUT_S = 15;
@@ -44,6 +42,8 @@ export class SshTarget implements Target {
   readonly lockKey: string;
   readonly lasting = true;
 
+  // The master connection every script goes over.
+  private master: SshMaster | undefined;
   // The lines each script starts with when sudo wants a password (--ask-become-pass), and the helper's folder.
   private become: { prelude: string; dir: string } | undefined;
 
@@ -53,7 +53,7 @@ export class SshTarget implements Target {
     this.lockKey = this.name;
   }
 
-  // Connect to ssh:SPEC (the master connection, checked with `true`); a host that cannot be reached is one line naming it.
+  // Connect to ssh:SPEC (the master connection); a host that cannot be reached is one line naming it.
   static connect(spec: string, becomePassword?: string): Promise<SshTarget> {
     return SshTarget.open(parseSshSpec(spec), '--target', becomePassword);
   }
@@ -62,11 +62,13 @@ export class SshTarget implements Target {
   // `becomePassword`, sudo there is given it, and a password sudo refuses is that failure.
   static async open(dest: SshDestination, where: string, becomePassword?: string): Promise<SshTarget> {
     const target = new SshTarget(dest, mkdtempSync(join(tmpdir(), 'rig-ssh-')));
-    const [file, args] = target.command(['true'], ['-o', 'ControlMaster=yes', '-o', `ControlPersist=${IDLE_S}`]);
-    const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
-    if (res.exitCode !== 0) {
+    const [file, args] = target.command([], ['-o', 'ControlMaster=yes', '-o', 'ControlPersist=no']);
+    try {
+      target.master = await SshMaster.start(file, args);
+    } catch (err) {
       target.removeSocketDir();
-      throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, where);
+      if (!(err instanceof SshMasterFailed)) throw err;
+      throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(err.message)}`, where);
     }
     if (becomePassword !== undefined) await target.giveSudo(becomePassword, where);
     return target;
@@ -153,8 +155,8 @@ export class SshTarget implements Target {
       this.become = undefined;
       await execa(rmFile, rmArgs, { reject: false, stdin: 'ignore' });
     }
-    const [file, args] = this.command([], ['-O', 'exit']);
-    await execa(file, args, { reject: false, stdin: 'ignore', all: true });
+    await this.master?.stop();
+    this.master = undefined;
     this.removeSocketDir();
   }
 
