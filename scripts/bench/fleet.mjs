@@ -1,5 +1,5 @@
 // Many hosts over ssh: the 11-task setup on 10 and 30 hosts (podman containers of Debian 12 running sshd on loopback
-// ports), rig apply -i against ansible-playbook -i with the same inventory (pipelining on, ssh connections kept),
+// ports), rig apply -i against ansible-playbook -i with the same inventory (pipelining on, both keeping connections),
 // for a no-op and for a small install (what the tasks manage removed from every host before each run).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,8 @@ const SSHD_IMAGE = 'localhost/rig-bench-sshd';
 const REVISION = '1';
 const ROOT = '/opt/rig-bench';
 const FIRST_PORT = 42200;
+// How long both tools keep a host's connection open once idle: longer than the other tool's run between two of theirs.
+const KEEP_S = 300;
 
 // The base image with openssh-server, and python3 and python3-apt for Ansible's modules (built once, kept).
 function sshdImage(env) {
@@ -78,8 +80,8 @@ export function benchFleet(dir, runs, counts) {
   mkdirSync(dir, { recursive: true });
   const setup = writeNoopSetup(join(dir, 'setup'), ROOT);
   const { hosts, config } = startHosts(Math.max(...counts), dir, env);
-  writeFileSync(join(dir, 'setup', 'ansible.cfg'), `[defaults]\nhome = ${dir}/ansible\nlocal_tmp = ${dir}/ansible/tmp\nremote_tmp = /tmp/.rig-bench-ansible\nhost_key_checking = False\nretry_files_enabled = False\ninterpreter_python = /usr/bin/python3\nforks = 10\n\n[ssh_connection]\npipelining = True\nssh_args = -F ${config} -o ControlMaster=auto -o ControlPersist=60s\n`);
-  const rigEnv = { ...env, CI: '1', RIG_SSH: `ssh -F ${config}`, RIG_STATE_DIR: join(dir, 'state') };
+  writeFileSync(join(dir, 'setup', 'ansible.cfg'), `[defaults]\nhome = ${dir}/ansible\nlocal_tmp = ${dir}/ansible/tmp\nremote_tmp = /tmp/.rig-bench-ansible\nhost_key_checking = False\nretry_files_enabled = False\ninterpreter_python = /usr/bin/python3\nforks = 10\n\n[ssh_connection]\npipelining = True\nssh_args = -F ${config} -o ControlMaster=auto -o ControlPersist=${KEEP_S}s\n`);
+  const rigEnv = { ...env, CI: '1', RIG_SSH: `ssh -F ${config}`, RIG_SSH_PERSIST: String(KEEP_S), RIG_STATE_DIR: join(dir, 'state') };
   const rows = [];
   const noop = {};
   try {

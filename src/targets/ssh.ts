@@ -8,7 +8,7 @@ import { shq } from '../shell/quote.js';
 import { stoppedCode } from './container.js';
 import { REAP_FUNCTIONS } from './reap.js';
 import { spawnScript } from './spawn.js';
-import { SshMaster, SshMasterFailed } from './ssh-master.js';
+import { keptControlPath, keptSocketDir, persistSeconds } from './ssh-socket.js';
 import { becomePrelude, CHECK_BECOME, MAKE_ASKPASS, removeAskpass } from './ssh-become.js';
 import { destinationText, parseSshSpec, type SshDestination } from './ssh-spec.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
@@ -34,20 +34,20 @@ function sshReason(output: string): string {
 }
 
 // A host reached with the system's OpenSSH client, as the user's ssh config, agent and keys reach it: one connection
-// (ControlMaster, its socket in a private folder) that every script of the run goes over, each as `bash -s` with the
-// script on stdin; what a script left running when it is stopped is found by its RIG_EXEC mark and ended.
+// (ControlMaster) that every script of the run goes over, each as `bash -s` with the script on stdin, kept open for
+// the next run (RIG_SSH_PERSIST) in a folder of this user's alone; what a script left running when it is stopped is
+// found by its RIG_EXEC mark and ended.
 export class SshTarget implements Target {
   readonly name: string;
   readonly cacheKey: string;
   readonly lockKey: string;
   readonly lasting = true;
 
-  // The master connection every script goes over.
-  private master: SshMaster | undefined;
   // The lines each script starts with when sudo wants a password (--ask-become-pass), and the helper's folder.
   private become: { prelude: string; dir: string } | undefined;
 
-  private constructor(private readonly dest: SshDestination, private readonly socketDir: string) {
+  // `controlPath`: the master connection's socket; `privateDir`: the folder made for it alone, when it is not kept.
+  private constructor(private readonly dest: SshDestination, private readonly controlPath: string, private readonly privateDir: string | undefined) {
     this.name = `ssh:${destinationText(dest)}`;
     this.cacheKey = this.name;
     this.lockKey = this.name;
@@ -61,14 +61,16 @@ export class SshTarget implements Target {
   // Connect to a destination; a failure is a UserError blamed on `where` (the flag or the inventory). With
   // `becomePassword`, sudo there is given it, and a password sudo refuses is that failure.
   static async open(dest: SshDestination, where: string, becomePassword?: string): Promise<SshTarget> {
-    const target = new SshTarget(dest, mkdtempSync(join(tmpdir(), 'rig-ssh-')));
-    const [file, args] = target.command([], ['-o', 'ControlMaster=yes', '-o', 'ControlPersist=no']);
-    try {
-      target.master = await SshMaster.start(file, args);
-    } catch (err) {
-      target.removeSocketDir();
-      if (!(err instanceof SshMasterFailed)) throw err;
-      throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(err.message)}`, where);
+    const persist = persistSeconds();
+    const kept = persist > 0 ? keptSocketDir() : undefined;
+    const privateDir = kept ? undefined : mkdtempSync(join(tmpdir(), 'rig-ssh-'));
+    const target = new SshTarget(dest, kept ? keptControlPath(kept, sshCommand().flat(), dest) : join(privateDir!, 'master'), privateDir);
+    // A kept connection to the host is used as it is; otherwise this one logs in and stays (with ssh as its keeper).
+    const [file, args] = target.command(['true'], ['-o', 'ControlMaster=auto', '-o', `ControlPersist=${kept ? persist : 120}`]);
+    const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
+    if (res.exitCode !== 0) {
+      target.removePrivateDir();
+      throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, where);
     }
     if (becomePassword !== undefined) await target.giveSudo(becomePassword, where);
     return target;
@@ -95,7 +97,7 @@ export class SshTarget implements Target {
   // ssh's file and arguments to run `remote` on the host over the master connection (with `extra` options).
   private command(remote: string[], extra: string[] = []): [string, string[]] {
     const [file, base] = sshCommand();
-    const options = [...(this.dest.options ?? []), ...extra, '-o', 'BatchMode=yes', '-o', `ControlPath=${join(this.socketDir, 'master')}`, '-o', 'ServerAliveInterval=15', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`];
+    const options = [...(this.dest.options ?? []), ...extra, '-o', 'BatchMode=yes', '-o', `ControlPath=${this.controlPath}`, '-o', 'ServerAliveInterval=15', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`];
     if (this.dest.port) options.push('-p', String(this.dest.port));
     if (this.dest.user) options.push('-l', this.dest.user);
     if (this.dest.identityFile) options.push('-i', this.dest.identityFile);
@@ -148,19 +150,21 @@ export class SshTarget implements Target {
     throw new UserError(`--commit needs a container target, not ${this.name}`, '--commit');
   }
 
-  // Remove the askpass helper, close the master connection and remove its socket folder.
+  // Remove the askpass helper; close the master connection unless it is kept.
   async close(): Promise<void> {
     if (this.become) {
       const [rmFile, rmArgs] = this.command([removeAskpass(this.become.dir)]);
       this.become = undefined;
       await execa(rmFile, rmArgs, { reject: false, stdin: 'ignore' });
     }
-    await this.master?.stop();
-    this.master = undefined;
-    this.removeSocketDir();
+    // A kept connection stays for the next run (ssh closes it once idle that long); this run's own is closed.
+    if (!this.privateDir) return;
+    const [file, args] = this.command([], ['-O', 'exit']);
+    await execa(file, args, { reject: false, stdin: 'ignore', all: true });
+    this.removePrivateDir();
   }
 
-  private removeSocketDir(): void {
-    rmSync(this.socketDir, { recursive: true, force: true });
+  private removePrivateDir(): void {
+    if (this.privateDir) rmSync(this.privateDir, { recursive: true, force: true });
   }
 }

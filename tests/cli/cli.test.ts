@@ -97,6 +97,12 @@ describe('rig CLI', () => {
     expect(none.stderr).toBe('rig: --ask-become-pass: stdin ended before a password line');
   });
 
+  it('RIG_SSH_PERSIST that is not a number of seconds: exit 2, one line', async () => {
+    const res = await rig(['facts', '--target', 'ssh:root@127.0.0.1:1'], { env: { RIG_SSH_PERSIST: 'soon' } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe('rig: RIG_SSH_PERSIST=soon: expected a number of seconds (0: each run closes its connections)');
+  });
+
   it('export ansible: a playbook that checks the facts the plan depends on; a recipe with secret params refused', async () => {
     const facts = fileURLToPath(new URL('../fixtures/facts/ubuntu-22.04-gpu-535.json', import.meta.url));
     const dir = `${tempDir()}/playbook`;

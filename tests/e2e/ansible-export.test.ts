@@ -25,7 +25,7 @@ describe.skipIf(skipReason)('rig export ansible, run by ansible-playbook', () =>
   const ports = new Map<string, number>();
   const containers = new Map<string, string>();
   const recipes = () => ['--recipes', FLEET_RECIPES, '--recipes', join(dir, 'recipes')];
-  const env = () => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused') });
+  const env = () => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused'), XDG_RUNTIME_DIR: dir });
   const sh = (host: string, script: string) => podman(['exec', containers.get(host)!, 'bash', '-c', script]).then((r) => r.out.trim());
   const playbook = (limit?: string) => execa('ansible-playbook', ['-i', join(dir, 'hosts.ini'), ...(limit ? ['--limit', limit] : []), join(dir, 'playbook', 'site.yml')], { reject: false, all: true, env: { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' } });
   // PLAY RECAP counts of a host: "a1 : ok=5 changed=2 unreachable=0 failed=0 …".

@@ -34,7 +34,7 @@ describe.skipIf(skipReason)('rig over many hosts (-i INVENTORY)', () => {
   let lab: ReturnType<typeof sshLab>;
   const containers = new Map<string, string>();
   const ports = new Map<string, number>();
-  const env = () => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused') });
+  const env = () => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused'), XDG_RUNTIME_DIR: dir });
   const sh = (host: string, script: string) => podman(['exec', containers.get(host)!, 'bash', '-c', script]).then((r) => r.out.trim());
   const inventory = (name: string, text: string) => {
     const file = join(dir, name);

@@ -25,7 +25,7 @@ describe.skipIf(skipReason)('rig over SSH (--target ssh:[user@]host[:port])', ()
   const hosts: string[] = [];
   const ports: Record<'jammy' | 'bookworm', number> = { jammy: 0, bookworm: 0 };
   const names: Record<'jammy' | 'bookworm', string> = { jammy: '', bookworm: '' };
-  const env = (more: Record<string, string> = {}) => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused'), ...more });
+  const env = (more: Record<string, string> = {}) => ({ CONTAINERS_CONF, RIG_SSH: lab.ssh, RIG_STATE_DIR: join(dir, 'state'), RIG_TARGET_STATE: join(dir, 'unused'), XDG_RUNTIME_DIR: dir, ...more });
   const on = (host: 'jammy' | 'bookworm', user = 'root') => `ssh:${user}@127.0.0.1:${ports[host]}`;
   const sh = (host: 'jammy' | 'bookworm', script: string) => podman(['exec', names[host], 'bash', '-c', script]).then((r) => r.out.trim());
 
@@ -75,8 +75,14 @@ describe.skipIf(skipReason)('rig over SSH (--target ssh:[user@]host[:port])', ()
     const ran = await podman(['exec', names.bookworm, 'bash', '/tmp/git.sh']);
     expect(ran.code, ran.out).toBe(0);
     expect(await sh('bookworm', 'git --version')).toMatch(/^git version 2\./);
-    // Every run closed its connection: no ssh to this host (its ControlPath in a rig-ssh- folder) is left.
-    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('rig-ssh-') && l.includes(`-p ${ports.jammy} `))).toEqual([]);
+    // Every run after the first went over the connection the first one kept open (RIG_SSH_PERSIST): one login in all.
+    expect(await accepted(names.jammy)).toBe(before + 1);
+    // With RIG_SSH_PERSIST=0 a run closes its own connection: sshd there is left with none (it holds one for jammy's).
+    const sessions = (host: 'jammy' | 'bookworm') => sh(host, "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q '^sshd: root' && echo $p; done | wc -l");
+    expect(Number(await sessions('jammy'))).toBeGreaterThan(0);
+    const closed = await rig(['facts', '--target', on('bookworm')], { env: env({ RIG_SSH_PERSIST: '0' }) });
+    expect(closed.code, closed.stderr).toBe(0);
+    await expect.poll(() => sessions('bookworm'), { timeout: 20_000, interval: 100 }).toBe('0');
   }, 600_000);
 
   it('as a user with passwordless sudo: root steps go through sudo -n, and what they install is root\'s', async () => {
