@@ -15,6 +15,14 @@ export class UserError extends Error {
   }
 }
 
+// A host that cannot be reached (refused, timed out, its key refused or changed): one line naming it.
+export class UnreachableError extends UserError {
+  constructor(message: string, where?: string) {
+    super(message, where);
+    this.name = 'UnreachableError';
+  }
+}
+
 // Several user errors found in one pass (e.g. `rig validate`); each is printed on its own line.
 export class UserErrors extends Error {
   constructor(readonly errors: UserError[]) {

@@ -1,22 +1,20 @@
 import { UserError, UserErrors } from '../errors.js';
 import { describeFacts } from '../facts/parse.js';
-import { gatherFacts } from '../facts/gather.js';
+import { cachedFacts, saveFacts } from '../facts/cache.js';
 import type { Facts } from '../facts/types.js';
 import { buildPlan, type RecipeLookup } from '../plan/build.js';
-import { dataLookup } from '../plan/data.js';
 import type { DataLookup } from '../yaml/data-file.js';
-import { loadMirror } from '../plan/mirror.js';
-import { NO_MIRROR, type Mirror } from '../recipe/mirror.js';
+import type { Mirror } from '../recipe/mirror.js';
 import type { Plan } from '../plan/types.js';
-import { BUILTIN_RECIPES, type Catalog } from '../recipe/catalog.js';
+import type { Catalog } from '../recipe/catalog.js';
 import { isStack } from '../recipe/model.js';
 import { describeStatus, MARK } from '../report/describe.js';
-import { probePlan } from '../run/probe.js';
+import { probeWithFacts } from '../run/probe.js';
 import { envSecrets } from '../run/redact.js';
 import type { RecipeStatus } from '../run/status.js';
 import type { Target } from '../targets/target.js';
-import { many, one, type Parsed } from './args.js';
-import { openCatalog } from './session.js';
+import type { Parsed } from './args.js';
+import { planSources } from './session.js';
 
 // One line of the doctor table: a recipe instance and where it stands, or why it cannot be planned.
 interface Row {
@@ -68,20 +66,20 @@ export interface DoctorSources {
 
 // The sources of --recipes, --mirror and the recipes named (each checked to exist).
 export function doctorSources(args: Parsed): DoctorSources {
-  const mirrorSpec = one(args.values.mirror);
-  const catalog = openCatalog(args);
+  const { catalog, data, mirror } = planSources(args);
   for (const name of args.positionals) catalog.get(name);
-  return { catalog, data: dataLookup([BUILTIN_RECIPES, ...many(args.values.recipes)]), mirror: mirrorSpec ? loadMirror(mirrorSpec) : NO_MIRROR, named: args.positionals };
+  return { catalog, data, mirror, named: args.positionals };
 }
 
 // Each recipe's status on `target` (those named, or all), from one plan probed in one batch: the table and its JSON.
+// Facts come in the same round trip when those last seen on the target still hold.
 export async function doctorReport(target: Target, { catalog, data, mirror, named }: DoctorSources): Promise<{ text: string; json: unknown }> {
-  const facts = await gatherFacts(target);
   const lookup: RecipeLookup = (name, where) => catalog.get(name, where);
-  const sorted = named.length ? { names: named, rows: [] } : sortOut(catalog, lookup, facts, data, mirror);
-  const plan: Plan = buildPlan(lookup, { names: sorted.names, sets: [], mirror }, facts, data);
-  const { statuses } = await probePlan(plan, target, envSecrets());
-  const rows: Row[] = [...plan.recipes.map((r) => ({ recipe: r.id, status: statuses.get(r.id)! })), ...sorted.rows].sort((a, b) => a.recipe.localeCompare(b.recipe));
+  const sort = (facts: Facts) => (named.length ? { names: named, rows: [] } : sortOut(catalog, lookup, facts, data, mirror));
+  const makePlan = (facts: Facts): Plan => buildPlan(lookup, { names: sort(facts).names, sets: [], mirror }, facts, data);
+  const { plan, facts, statuses } = await probeWithFacts(target, makePlan, cachedFacts(target.cacheKey), envSecrets());
+  saveFacts(target.cacheKey, facts);
+  const rows: Row[] = [...plan.recipes.map((r) => ({ recipe: r.id, status: statuses.get(r.id)! })), ...sort(facts).rows].sort((a, b) => a.recipe.localeCompare(b.recipe));
   return { text: `rig doctor on ${target.name}: ${describeFacts(facts)}\n\n${table(rows)}`, json: { target: target.name, facts, recipes: rows } };
 }
 

@@ -1,4 +1,4 @@
-import { TargetError, UserError, UserErrors } from '../errors.js';
+import { TargetError, UnreachableError, UserError, UserErrors } from '../errors.js';
 import type { HostOutcome } from '../fleet/outcome.js';
 import type { InventoryHost } from '../inventory/types.js';
 import { SshTarget } from '../targets/ssh.js';
@@ -27,14 +27,15 @@ export function sessionHost(h: InventoryHost, onReached: () => void = () => unde
   return { name: h.name, open, sets: h.sets, noSudo: h.become === false };
 }
 
-// Open one host's session (connect, facts, plan, probe); a failure is the host's outcome instead.
+// Open one host's session (connect, facts, plan, probe); a failure is the host's outcome instead (unreachable when
+// the host could not be reached, even by the first script over a kept connection that turned out gone).
 export async function openHostSession(args: Parsed, verb: string, probe: boolean, h: InventoryHost, started: number): Promise<Session | HostOutcome> {
   let reached = false;
   try {
     return await openSession(args, verb, probe, sessionHost(h, () => (reached = true)));
   } catch (err) {
     const target = hostTargetName(h);
-    return { host: h.name, target, state: reached ? 'failed' : 'unreachable', installed: 0, satisfied: 0, ran: 0, ms: Date.now() - started, reason: failureLine(err, target) };
+    return { host: h.name, target, state: reached && !(err instanceof UnreachableError) ? 'failed' : 'unreachable', installed: 0, satisfied: 0, ran: 0, ms: Date.now() - started, reason: failureLine(err, target) };
   }
 }
 

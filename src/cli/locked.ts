@@ -34,14 +34,23 @@ export interface LockedRequest {
   sets: ParamSet[];
 }
 
-// Whether --locked names a folder: the locks rig lock -i wrote, one HOST.lock for each host.
+const folderOf = new WeakMap<Parsed, boolean>();
+const requestsOf = new WeakMap<Parsed, Map<string, LockedRequest>>();
+
+// Whether --locked names a folder: the locks rig lock -i wrote, one HOST.lock for each host (looked at once per
+// command line).
 export function lockedFolder(args: Parsed): boolean {
-  const path = one(args.values.locked);
-  return path !== undefined && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  let folder = folderOf.get(args);
+  if (folder === undefined) {
+    const path = one(args.values.locked);
+    folder = path !== undefined && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+    folderOf.set(args, folder);
+  }
+  return folder;
 }
 
 // The lock of --locked FILE and the request it makes, or undefined without the flag; for the inventory host `host`,
-// --locked DIR is DIR/HOST.lock.
+// --locked DIR is DIR/HOST.lock. Each lock is read once per command line, however many hosts it is for.
 export function lockedRequest(args: Parsed, host?: string): LockedRequest | undefined {
   let file = one(args.values.locked);
   if (file === undefined) return undefined;
@@ -49,11 +58,17 @@ export function lockedRequest(args: Parsed, host?: string): LockedRequest | unde
     if (host === undefined) throw new UserError(`--locked ${file} is a folder: the host locks of rig lock -i, read with -i INVENTORY; name a lock file`, '--locked');
     file = join(file, `${host}.lock`);
   }
+  const requests = requestsOf.get(args) ?? new Map<string, LockedRequest>();
+  requestsOf.set(args, requests);
+  const known = requests.get(file);
+  if (known) return known;
   const lock = readLock(file);
   const named = args.positionals.length > 0;
   const sets = named ? [] : Object.entries(lock.recipes).filter(([id]) => !id.includes('(')).flatMap(([recipe, r]) =>
     Object.entries(r.params ?? {}).map(([param, value]) => ({ recipe, param, value: String(value), flag: `--locked ${file} (${recipe}.${param})` })));
-  return { file, lock, pins: lockedPins(lock), names: named ? args.positionals : lock.request, sets };
+  const request = { file, lock, pins: lockedPins(lock), names: named ? args.positionals : lock.request, sets };
+  requests.set(file, request);
+  return request;
 }
 
 // Refuse, before anything changes, a plan the lock cannot be replayed as (exit 2, a line for each reason); with a

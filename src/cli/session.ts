@@ -105,7 +105,7 @@ const sourcesOf = new WeakMap<Parsed, { catalog: Catalog; data: DataLookup; mirr
 
 // What the plans of a command line are made from: its catalog, data files and mirror, read once however many hosts
 // it plans for.
-function planSources(args: Parsed): { catalog: Catalog; data: DataLookup; mirror: Mirror } {
+export function planSources(args: Parsed): { catalog: Catalog; data: DataLookup; mirror: Mirror } {
   let sources = sourcesOf.get(args);
   if (!sources) {
     const mirrorSpec = one(args.values.mirror);

@@ -7,8 +7,8 @@ import { envPrelude } from '../steps/prelude.js';
 import type { RenderedStep } from '../steps/types.js';
 import { factsCheckScript } from './ansible-facts.js';
 import { oneLine } from './comment.js';
-import { checkAfter, exportProgram, guardedStep } from './unit-script.js';
-import { WANTS_FUNCTION, wantsCommand } from './wants-check.js';
+import { checkAfter, exportProgram, guardedStep, heldCheck } from './unit-script.js';
+import { WANTS_FUNCTION } from './wants-check.js';
 
 // The line a step's script prints when its guard did not hold and it ran: the task is then "changed".
 const RAN = 'rig: step ran';
@@ -30,10 +30,9 @@ function script(header: string, plan: Plan, body: string[]): string {
   return ['#!/usr/bin/env bash', header, 'set -euo pipefail', envPrelude(plan.facts), ...body, ''].join('\n');
 }
 
-// The check as rig apply judges it before the steps: exit 0 when the recipe is satisfied.
+// The check as rig apply judges it before the steps: exit 0 when the recipe is satisfied, its output printed.
 function checkBefore(r: PlannedRecipe): string[] {
-  const wants = wantsCommand(r.check!);
-  return [...(wants ? [WANTS_FUNCTION] : []), 'rig_out=$( ( set +eu', r.check!.script, `) 2>&1 ) || { printf '%s\\n' "$rig_out"; exit 1; }`, ...(wants ? [`${wants} || exit 1`] : []), `printf '%s\\n' "$rig_out"`];
+  return [...(r.check?.wants ? [WANTS_FUNCTION] : []), ...heldCheck(r, 'exit 1', false), `printf '%s\\n' "$rig_out"`];
 }
 
 // One step behind the guard rig apply uses, saying when it ran.

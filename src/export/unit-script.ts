@@ -18,15 +18,20 @@ export function guardedStep(s: RenderedStep): string[] {
   return ['(', s.fetch ? `${fetchScript(s.fetch)}\n${s.script}` : s.script, ')'];
 }
 
-// The recipe's check after its steps, as rig apply runs and judges it: the script stops when the check fails or
-// the version it finds is not the one wanted.
-export function checkAfter(r: PlannedRecipe): string[] {
+// The recipe's check with its output held in $rig_out: when the check fails, or the version it finds is not the one
+// wanted, the output is printed (on stderr with `toStderr`) and `fail` runs.
+export function heldCheck(r: PlannedRecipe, fail: string, toStderr: boolean): string[] {
   if (!r.check) return [];
-  const fail = `echo ${shq(`rig: ${r.id} is still not satisfied after its steps ran`)} >&2; exit 1`;
-  const lines = ['if ! rig_out=$( ( set +eu', r.check.script, `) 2>&1 ); then printf '%s\\n' "$rig_out" >&2; ${fail}; fi`];
+  const lines = ['if ! rig_out=$( ( set +eu', r.check.script, `) 2>&1 ); then printf '%s\\n' "$rig_out"${toStderr ? ' >&2' : ''}; ${fail}; fi`];
   const wants = wantsCommand(r.check);
   if (wants) lines.push(`${wants} || { ${fail}; }`);
   return lines;
+}
+
+// The recipe's check after its steps, as rig apply runs and judges it: the script stops when the check fails or
+// the version it finds is not the one wanted.
+export function checkAfter(r: PlannedRecipe): string[] {
+  return heldCheck(r, `echo ${shq(`rig: ${r.id} is still not satisfied after its steps ran`)} >&2; exit 1`, true);
 }
 
 // The definitions a script of these units needs before them: the function that judges versions, when a check wants one.

@@ -21,12 +21,18 @@ export function cachedFacts(key: string): Facts | undefined {
   }
 }
 
-// Remember the facts of a target for the next run.
+// Remember the facts of a target for the next run (the file is left as it is when it holds them already).
 export function saveFacts(key: string, facts: Facts): void {
   const path = pathOf(key);
+  const text = JSON.stringify(facts);
+  try {
+    if (readFileSync(path, 'utf8') === text) return;
+  } catch {
+    // none yet
+  }
   try {
     mkdirSync(join(path, '..'), { recursive: true });
-    writeWhole(path, JSON.stringify(facts));
+    writeWhole(path, text);
   } catch {
     // a cache that cannot be written only costs a round trip
   }

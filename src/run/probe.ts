@@ -4,6 +4,8 @@ import { parseFacts } from '../facts/parse.js';
 import type { Facts } from '../facts/types.js';
 import { answerOf, PIP_VERSIONS_PY } from '../plan/typed-checks.js';
 import type { Plan, PlannedRecipe } from '../plan/types.js';
+import { aptInstalled } from '../steps/apt.js';
+import type { RenderedStep } from '../steps/types.js';
 import { shjoin, shq } from '../shell/quote.js';
 import { envPrelude } from '../steps/prelude.js';
 import type { Target } from '../targets/target.js';
@@ -25,21 +27,28 @@ const DPKG_KEY = '\0dpkg';
 const PIP_KEY = '\0pip\0';
 const JOURNAL_KEY = '\0journal';
 
-// The read-only commands of a plan: every check, the guards of recipes without one, and the guards of downloads (so the runner need not ask again).
+// Whether the probe asks for this step's guard: every step of a recipe without a check, and downloads (so the runner
+// need not ask again).
+function guardProbed(r: PlannedRecipe, s: RenderedStep): boolean {
+  return !r.check || Boolean(s.fetch?.digest && s.guard);
+}
+
+// The read-only commands of a plan: every check, and the guards the probe asks for (an apt step's is answered by the
+// plan's one dpkg query).
 function probeItems(plan: Plan): BatchItem[] {
-  const items: BatchItem[] = [...queryItems(plan), { key: JOURNAL_KEY, script: `cat ${shq(`${plan.facts.stateDir}/journal.json`)} 2>/dev/null; true` }];
+  const items: BatchItem[] = [...queryItems(plan), { key: JOURNAL_KEY, file: `${plan.facts.stateDir}/journal.json` }];
   for (const r of plan.recipes) {
     if (r.skip) continue;
     if (r.check && !r.check.query) items.push({ key: `${r.id}\0check`, script: r.check.script });
     r.steps.forEach((s, i) => {
-      if (!r.check || (s.fetch?.digest && s.guard)) items.push({ key: `${r.id}\0${i}`, script: s.guard ?? 'false' });
+      if (guardProbed(r, s) && !s.apt) items.push({ key: `${r.id}\0${i}`, script: s.guard ?? 'false' });
     });
   }
   return items;
 }
 
-// One item per kind of typed check: a dpkg-query for every package the plan's dpkg checks name, and a Python per
-// interpreter for every distribution its pip checks name.
+// One item per kind of typed check: a dpkg-query for every package the plan's dpkg checks and probed apt guards name,
+// and a Python per interpreter for every distribution its pip checks name.
 function queryItems(plan: Plan): BatchItem[] {
   const dpkg = new Set<string>();
   const pip = new Map<string, Set<string>>();
@@ -47,6 +56,7 @@ function queryItems(plan: Plan): BatchItem[] {
     const query = r.skip ? undefined : r.check?.query;
     if (query?.kind === 'dpkg') query.names.forEach((n) => dpkg.add(n));
     if (query?.kind === 'pip') query.names.forEach((n) => pip.set(query.python, (pip.get(query.python) ?? new Set()).add(n)));
+    if (!r.skip) for (const s of r.steps) if (s.apt && guardProbed(r, s)) s.apt.packages.forEach((p) => dpkg.add(p.replace(/=.*/, '')));
   }
   const items: BatchItem[] = [];
   if (dpkg.size) items.push({ key: DPKG_KEY, script: `dpkg-query -W -f='\${Package}\\t\${db:Status-Status}\\t\${Version}\\n' ${shjoin([...dpkg])} 2>/dev/null; true` });
@@ -87,6 +97,10 @@ function judge(plan: Plan, results: Map<string, BatchResult>, redactor: Redactor
   const unfinished = unfinishedOf(results.get(JOURNAL_KEY));
   const guards = new Map<string, boolean>();
   for (const [key, res] of results) if (key.includes('\0') && !key.startsWith('\0') && !key.endsWith('\0check')) guards.set(key, res.code === 0);
+  const installed = versionsFrom(results.get(DPKG_KEY), 'dpkg');
+  for (const r of plan.recipes) r.steps.forEach((s, i) => {
+    if (!r.skip && s.apt && guardProbed(r, s)) guards.set(`${r.id}\0${i}`, aptInstalled(s.apt.packages, installed));
+  });
   for (const r of plan.recipes) {
     if (r.skip || (!r.check && r.steps.length === 0)) statuses.set(r.id, unprobedStatus(r));
     else if (r.check) {
@@ -100,7 +114,7 @@ function judge(plan: Plan, results: Map<string, BatchResult>, redactor: Redactor
 // Run every check of a plan (and the guards it needs) in one read-only batch on the target; `env` (the secrets) is
 // hidden in what the statuses say.
 export async function probePlan(plan: Plan, target: Target, env: Record<string, string> = {}): Promise<Probe> {
-  return judge(plan, await runBatch(target, envPrelude(plan.facts), probeItems(plan), env), new Redactor(Object.values(env)));
+  return judge(plan, await runBatch(target, envPrelude(plan.facts), probeItems(plan), { env, cpus: plan.facts.cpus }), new Redactor(Object.values(env)));
 }
 
 // A plan and what its probe found, with the facts it was built on.
@@ -121,7 +135,7 @@ export async function probeWithFacts(target: Target, makePlan: (facts: Facts) =>
       // the old facts do not plan; the fresh ones will say why
     }
     const first = [{ key: FACTS_KEY, script: FACTS_SCRIPT }];
-    const results = await runBatch(target, envPrelude((plan ?? { facts: guess }).facts), plan ? probeItems(plan) : [], env, first);
+    const results = await runBatch(target, envPrelude((plan ?? { facts: guess }).facts), plan ? probeItems(plan) : [], { env, first, cpus: guess.cpus });
     // Facts the batch could not gather are gathered alone, which says why they cannot be.
     const found = results.get(FACTS_KEY)!;
     fresh = found.code === 0 ? parseFacts(found.output, target.name) : undefined;

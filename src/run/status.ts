@@ -16,9 +16,10 @@ export interface RecipeStatus {
   detail: string;
 }
 
-// The last line of a check's output, without the "bash: line 12: " that bash puts before its own errors.
+// The last line of a check's output, without the "bash: line 12: " that bash puts before its own errors ("main: line
+// 12: " in a check of a batch, which runs as a function of the script bash reads).
 function lastLine(output: string): string {
-  const line = (output.trim().split('\n').at(-1) ?? '').trim().replace(/^bash: (?:line \d+: )?/, '');
+  const line = (output.trim().split('\n').at(-1) ?? '').trim().replace(/^(?:bash: (?:line \d+: )?|main: line \d+: )/, '');
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 

@@ -46,6 +46,16 @@ function installedGuard(packages: readonly string[]): string {
   return `dpkg-query -W -f='\${db:Status-Status}\\t\${Package}\\t\${Version}\\n' ${shjoin(names)} 2>/dev/null | awk -F '\\t' -v want=${shq(packages.join(' '))} ${shq(judge)}`;
 }
 
+// What installedGuard answers, from the versions dpkg reports installed (by package name, without its architecture):
+// every package installed, each given as name=version at that version.
+export function aptInstalled(packages: readonly string[], installed: ReadonlyMap<string, string>): boolean {
+  return packages.every((p) => {
+    const at = p.indexOf('=');
+    const version = installed.get((at < 0 ? p : p.slice(0, at)).replace(/:.*/, ''));
+    return version !== undefined && (at < 0 || version === p.slice(at + 1));
+  });
+}
+
 // The guard and script of installing these packages: skipped when dpkg reports all installed (at the versions given).
 export function aptScripts({ packages, update, needs }: AptSetting): { guard: string; script: string } {
   const guard = installedGuard(packages);

@@ -14,10 +14,13 @@ function modeTest(p: string, mode: string): string {
   return `[ "$(stat -c %a ${p})" = ${Number.parseInt(mode, 8).toString(8)} ]`;
 }
 
-// Shell that exits 0 when `path` holds exactly `content` with `mode`.
+// Shell that exits 0 when `path` holds exactly `content` with `mode`: its mode and size from one stat, then its bytes
+// read by bash itself (read stops at a NUL byte, which the size then tells apart; it ends at the end of the file with
+// status 1, which is no failure here) and compared.
 export function sameFileGuard(path: string, content: string, mode: string): string {
   const p = shq(path);
-  return `[ -f ${p} ] && ${modeTest(p, mode)} && printf '%s' ${shq(content)} | cmp -s - ${p}`;
+  const modeAndSize = shq(`${Number.parseInt(mode, 8).toString(8)} ${Buffer.byteLength(content, 'utf8')}`);
+  return `[ -f ${p} ] && [ "$(stat -c '%a %s' ${p})" = ${modeAndSize} ] && { rig_held=; IFS= read -r -d '' rig_held < ${p} || :; [ "$rig_held" = ${shq(content)} ]; }`;
 }
 
 // The file with `line` added at its end (a new file when there is none, mode 0644 unless `mode` is given): the file's

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -36,4 +37,19 @@ export function keptSocketDir(): string | undefined {
 export function keptControlPath(dir: string, sshWords: readonly string[], dest: SshDestination): string {
   const key = createHash('sha256').update(JSON.stringify([sshWords, dest.options ?? [], dest.identityFile ?? '', dest.user ?? '', dest.host, dest.port ?? 0])).digest('hex').slice(0, 20);
   return join(dir, key);
+}
+
+// Whether a kept connection's ssh still runs: it accepts on its socket while it does (a connect alone tells, at no
+// cost on the host; a socket left by an ssh that is gone refuses).
+export function keptAnswers(controlPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ path: controlPath });
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.setTimeout(2000, () => done(false));
+  });
 }

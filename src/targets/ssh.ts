@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { execa } from 'execa';
-import { UserError } from '../errors.js';
+import { UnreachableError, UserError } from '../errors.js';
 import { shq } from '../shell/quote.js';
 import { stoppedCode } from './container.js';
 import { REAP_FUNCTIONS } from './reap.js';
 import { spawnScript } from './spawn.js';
-import { keptControlPath, keptSocketDir, persistSeconds } from './ssh-socket.js';
+import { keptAnswers, keptControlPath, keptSocketDir, persistSeconds } from './ssh-socket.js';
 import { becomePrelude, CHECK_BECOME, MAKE_ASKPASS, removeAskpass } from './ssh-become.js';
 import { destinationText, parseSshSpec, type SshDestination } from './ssh-spec.js';
 import type { ExecOptions, ExecResult, Target } from './target.js';
@@ -46,8 +46,19 @@ export class SshTarget implements Target {
   // The lines each script starts with when sudo wants a password (--ask-become-pass), and the helper's folder.
   private become: { prelude: string; dir: string } | undefined;
 
-  // `controlPath`: the master connection's socket; `privateDir`: the folder made for it alone, when it is not kept.
-  private constructor(private readonly dest: SshDestination, private readonly controlPath: string, private readonly privateDir: string | undefined) {
+  // A kept connection not yet used by this run: its first script, which is rig's own and read-only (facts and checks),
+  // is run again once over a new login when that one finds the connection gone (ssh exits 255).
+  private unconfirmed = false;
+
+  // `controlPath`: the master connection's socket; `privateDir`: the folder made for it alone, when it is not kept;
+  // `where`: what a failure to connect is blamed on; `persist`: how long the master stays once idle.
+  private constructor(
+    private readonly dest: SshDestination,
+    private readonly controlPath: string,
+    private readonly privateDir: string | undefined,
+    private readonly where: string,
+    private readonly persist: number,
+  ) {
     this.name = `ssh:${destinationText(dest)}`;
     this.cacheKey = this.name;
     this.lockKey = this.name;
@@ -58,22 +69,28 @@ export class SshTarget implements Target {
     return SshTarget.open(parseSshSpec(spec), '--target', becomePassword);
   }
 
-  // Connect to a destination; a failure is a UserError blamed on `where` (the flag or the inventory). With
-  // `becomePassword`, sudo there is given it, and a password sudo refuses is that failure.
+  // Connect to a destination; a host that cannot be reached is an UnreachableError blamed on `where` (the flag or the
+  // inventory). With `becomePassword`, sudo there is given it, and a password sudo refuses is that failure.
   static async open(dest: SshDestination, where: string, becomePassword?: string): Promise<SshTarget> {
     const persist = persistSeconds();
     const kept = persist > 0 ? keptSocketDir() : undefined;
     const privateDir = kept ? undefined : mkdtempSync(join(tmpdir(), 'rig-ssh-'));
-    const target = new SshTarget(dest, kept ? keptControlPath(kept, sshCommand().flat(), dest) : join(privateDir!, 'master'), privateDir);
-    // A kept connection to the host is used as it is; otherwise this one logs in and stays (with ssh as its keeper).
-    const [file, args] = target.command(['true'], ['-o', 'ControlMaster=auto', '-o', `ControlPersist=${kept ? persist : 120}`]);
-    const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
-    if (res.exitCode !== 0) {
-      target.removePrivateDir();
-      throw new UserError(`${where === '--target' ? '--target ' : ''}${target.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, where);
-    }
+    const target = new SshTarget(dest, kept ? keptControlPath(kept, sshCommand().flat(), dest) : join(privateDir!, 'master'), privateDir, where, kept ? persist : 120);
+    // A kept connection that still runs is used as it is: the first script goes over it with no round trip before.
+    if (kept && (await keptAnswers(target.controlPath))) target.unconfirmed = true;
+    else await target.connect();
     if (becomePassword !== undefined) await target.giveSudo(becomePassword, where);
     return target;
+  }
+
+  // Log in: ssh's master connection, which stays for this run or, kept, for the next (with ssh as its keeper once idle);
+  // one that fails is one line.
+  private async connect(): Promise<void> {
+    const [file, args] = this.command(['true'], ['-o', 'ControlMaster=auto', '-o', `ControlPersist=${this.persist}`]);
+    const res = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
+    if (res.exitCode === 0) return;
+    this.removePrivateDir();
+    throw new UnreachableError(`${this.where === '--target' ? '--target ' : ''}${this.name}: cannot connect: ${sshReason(String(res.all ?? ''))}`, this.where);
   }
 
   // Make the askpass helper, and check that sudo takes the password.
@@ -105,6 +122,15 @@ export class SshTarget implements Target {
   }
 
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const first = this.unconfirmed;
+    this.unconfirmed = false;
+    const result = await this.execOnce(script, options);
+    if (!first || result.code !== 255) return result;
+    await this.connect();
+    return this.execOnce(script, options);
+  }
+
+  private async execOnce(script: string, options: ExecOptions): Promise<ExecResult> {
     const id = randomBytes(6).toString('hex');
     // The caller's variables (secrets among them) travel in the script on stdin: sshd passes on no environment.
     const exports = Object.entries(options.env ?? {}).map(([k, v]) => `export ${k}=${shq(v)}`).join('\n');

@@ -9,7 +9,7 @@ import { rig } from '../helpers/rig.js';
 import { writeFiles } from '../helpers/temp.js';
 import { expectNoop, labSkipReason } from './lab.js';
 import { CONTAINERS_CONF, DEBIAN_IMAGES, podman, UBUNTU_IMAGES } from './podman.js';
-import { freePort, sshdImage, sshLab, startHost } from './ssh-hosts.js';
+import { sshdImage, sshLab, startHost } from './ssh-hosts.js';
 
 const skipReason = labSkipReason('Ansible export suite', [UBUNTU_IMAGES.jammy, DEBIAN_IMAGES.bookworm]);
 const FLEET_RECIPES = fileURLToPath(new URL('../fixtures/fleet-recipes', import.meta.url));
@@ -39,9 +39,8 @@ describe.skipIf(skipReason)('rig export ansible, run by ansible-playbook', () =>
     const hosts = [['a1', images.jammy], ['a2', images.jammy], ['b1', images.bookworm]] as const;
     const suffix = randomBytes(3).toString('hex');
     for (const [name, image] of hosts) {
-      ports.set(name, await freePort());
       containers.set(name, `rig-e2e-ansible-${name}-${suffix}`);
-      await startHost(containers.get(name)!, image, ports.get(name)!, `${lab.key}.pub`);
+      ports.set(name, await startHost(containers.get(name)!, image, `${lab.key}.pub`));
     }
     writeFileSync(join(dir, 'hosts.ini'), ['[lab]', ...hosts.map(([name]) => `${name} ansible_host=127.0.0.1 ansible_port=${ports.get(name)} ansible_user=root`), ''].join('\n'));
     writeFileSync(join(dir, 'ansible.cfg'), `[defaults]\nhome = ${dir}/ansible\nlocal_tmp = ${dir}/ansible/tmp\nremote_tmp = /tmp/.rig-ansible\nhost_key_checking = False\nretry_files_enabled = False\n\n[ssh_connection]\nssh_args = -F ${lab.config} -o ControlMaster=auto -o ControlPersist=60s\n`);

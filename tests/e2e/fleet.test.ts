@@ -56,11 +56,11 @@ describe.skipIf(skipReason)('rig over many hosts (-i INVENTORY)', () => {
     const stranger = join(dir, 'stranger');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'not-rig', '-f', stranger]);
     const images = { jammy: await sshdImage(IMAGES.jammy), noble: await sshdImage(IMAGES.noble), bookworm: await sshdImage(IMAGES.bookworm) };
-    for (const name of [...REACHABLE, 'nokey', 'down']) ports.set(name, await freePort());
+    ports.set('down', await freePort());
     const suffix = randomBytes(3).toString('hex');
     await Promise.all([...LAB, { name: 'nokey', system: 'jammy' as const }].map(async (h) => {
       containers.set(h.name, `rig-e2e-fleet-${h.name}-${suffix}`);
-      await startHost(containers.get(h.name)!, images[h.system], ports.get(h.name)!, h.name === 'nokey' ? `${stranger}.pub` : `${lab.key}.pub`);
+      ports.set(h.name, await startHost(containers.get(h.name)!, images[h.system], h.name === 'nokey' ? `${stranger}.pub` : `${lab.key}.pub`));
     }));
     await Promise.all(Object.entries(GPUS).map(async ([host, box]) => {
       await podmanOk(['cp', join(NVIDIA_SMI, 'nvidia-smi'), `${containers.get(host)}:/usr/bin/nvidia-smi`]);

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { randomBytes, randomInt } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CONTAINERS_CONF, podman, podmanOk } from './podman.js';
@@ -28,13 +28,21 @@ export async function sshdImage(base: string): Promise<string> {
   return tag;
 }
 
-// A TCP port nothing listens on now.
+// A TCP port nothing listens on now, below the kernel's ephemeral range: a port listen(0) gave would be free only
+// until another test's listen(0) or outgoing connection takes it, before sshd binds it.
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  for (;;) {
+    const port = 10_000 + randomInt(Math.max(1, low - 10_000));
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
 }
 
 // A key pair and an ssh config that uses it for every host, trusting each host key on first sight.
@@ -47,21 +55,31 @@ export function sshLab(dir: string): { key: string; config: string; knownHosts: 
   return { key, config, knownHosts, ssh: `ssh -F ${config}` };
 }
 
-// One host: a container of `image` with sshd on `port`, the key's public half authorized for root, and `users` made
-// (passwordless sudo for those marked so, sudo with a password for the others); resolved once sshd listens.
-export async function startHost(name: string, image: string, port: number, publicKey: string, users: { name: string; sudo: 'nopasswd' | 'password' }[] = []): Promise<void> {
-  const setup = [
-    'mkdir -p -m 700 /root/.ssh && cp /tmp/key.pub /root/.ssh/authorized_keys',
-    ...users.flatMap((u) => [
-      `useradd -m -s /bin/bash ${u.name} && usermod -p '*' ${u.name}`,
-      `mkdir -p /home/${u.name}/.ssh && cp /tmp/key.pub /home/${u.name}/.ssh/authorized_keys && chown -R ${u.name} /home/${u.name}/.ssh`,
-      `echo '${u.name} ALL=(ALL) ${u.sudo === 'nopasswd' ? 'NOPASSWD: ' : ''}ALL' > /etc/sudoers.d/${u.name}`,
-    ]),
-    'mkdir -p -m 755 /run/sshd',
-    `exec /usr/sbin/sshd -D -e -p ${port} -o ListenAddress=127.0.0.1 -o UsePAM=no -o PermitRootLogin=prohibit-password -o StrictModes=no`,
-  ].join(' && ');
-  await podmanOk(['run', '-d', '--name', name, '--network', 'host', '-v', `${publicKey}:/tmp/key.pub:ro`, image, 'bash', '-c', setup]);
-  await logLine(name, /Server listening on 127\.0\.0\.1 port/);
+// One host: a container of `image` with sshd on a free loopback port, the key's public half authorized for root, and
+// `users` made (passwordless sudo for those marked so, sudo with a password for the others); resolves to the port once
+// sshd listens there (on another port, made again, when something took that one first).
+export async function startHost(name: string, image: string, publicKey: string, users: { name: string; sudo: 'nopasswd' | 'password' }[] = []): Promise<number> {
+  for (let tries = 1; ; tries++) {
+    const port = await freePort();
+    const setup = [
+      'mkdir -p -m 700 /root/.ssh && cp /tmp/key.pub /root/.ssh/authorized_keys',
+      ...users.flatMap((u) => [
+        `useradd -m -s /bin/bash ${u.name} && usermod -p '*' ${u.name}`,
+        `mkdir -p /home/${u.name}/.ssh && cp /tmp/key.pub /home/${u.name}/.ssh/authorized_keys && chown -R ${u.name} /home/${u.name}/.ssh`,
+        `echo '${u.name} ALL=(ALL) ${u.sudo === 'nopasswd' ? 'NOPASSWD: ' : ''}ALL' > /etc/sudoers.d/${u.name}`,
+      ]),
+      'mkdir -p -m 755 /run/sshd',
+      `exec /usr/sbin/sshd -D -e -p ${port} -o ListenAddress=127.0.0.1 -o UsePAM=no -o PermitRootLogin=prohibit-password -o StrictModes=no`,
+    ].join(' && ');
+    await podmanOk(['run', '-d', '--name', name, '--network', 'host', '-v', `${publicKey}:/tmp/key.pub:ro`, image, 'bash', '-c', setup]);
+    try {
+      await logLine(name, /Server listening on 127\.0\.0\.1 port/);
+      return port;
+    } catch (err) {
+      if (tries >= 5 || !/Address already in use/.test(String(err))) throw err;
+      await podman(['rm', '-f', '-t', '0', name]);
+    }
+  }
 }
 
 // Resolves when the container's log has a line matching `pattern` (read as it is written); rejects when the log ends first.

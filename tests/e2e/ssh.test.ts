@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { lockSchema } from '../../src/lock/schema.js';
 import { shq } from '../../src/shell/quote.js';
+import { keptControlPath } from '../../src/targets/ssh-socket.js';
+import { parseSshSpec } from '../../src/targets/ssh-spec.js';
 import { RIG, rig } from '../helpers/rig.js';
 import { writeFiles } from '../helpers/temp.js';
 import { expectNoop, labSkipReason } from './lab.js';
@@ -34,10 +37,9 @@ describe.skipIf(skipReason)('rig over SSH (--target ssh:[user@]host[:port])', ()
     lab = sshLab(dir);
     const users = [{ name: 'ada', sudo: 'nopasswd' as const }, { name: 'bob', sudo: 'password' as const }];
     for (const [host, image] of [['jammy', UBUNTU_IMAGES.jammy], ['bookworm', DEBIAN_IMAGES.bookworm]] as const) {
-      ports[host] = await freePort();
       names[host] = `rig-e2e-ssh-${host}-${randomBytes(3).toString('hex')}`;
       hosts.push(names[host]);
-      await startHost(names[host], await sshdImage(image), ports[host], `${lab.key}.pub`, users);
+      ports[host] = await startHost(names[host], await sshdImage(image), `${lab.key}.pub`, users);
     }
   }, 600_000);
   afterAll(async () => {
@@ -167,6 +169,55 @@ describe.skipIf(skipReason)('rig over SSH (--target ssh:[user@]host[:port])', ()
       expect(res.code, `${target}: ${res.stdout}${res.stderr}`).toBe(2);
       expect(res.stderr.trim().split('\n'), target).toHaveLength(1);
       expect(res.stderr.trim(), target).toMatch(said);
+    }
+  }, 120_000);
+
+  it('a kept connection: the next run starts one ssh, with no login and no round trip before its first script', async () => {
+    // A wrapper that logs each ssh it is asked to run: a socket is kept per ssh command, so both runs use the wrapper.
+    const log = join(dir, 'ssh-argv.log');
+    const wrapper = join(dir, 'logged-ssh');
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${shq(log)}\nexec ssh -F ${shq(lab.config)} "$@"\n`, { mode: 0o755 });
+    const first = await rig(['facts', '--target', on('jammy'), '--json'], { env: env({ RIG_SSH: wrapper }) });
+    expect(first.code, first.stderr).toBe(0);
+    const logins = await accepted(names.jammy);
+    writeFileSync(log, '');
+    const second = await rig(['facts', '--target', on('jammy'), '--json'], { env: env({ RIG_SSH: wrapper }) });
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+    const started = readFileSync(log, 'utf8').trim().split('\n');
+    expect(started, started.join('\n')).toHaveLength(1);
+    expect(started[0]).toMatch(/ bash -s$/);
+    expect(await accepted(names.jammy)).toBe(logins);
+  }, 120_000);
+
+  it('a kept socket that answers but whose connection cannot reach the host: one line naming it, and -i calls it unreachable', async () => {
+    const down = await freePort();
+    const spec = `root@127.0.0.1:${down}`;
+    const kept = join(dir, `rig-ssh-${process.getuid!()}`);
+    mkdirSync(kept, { recursive: true, mode: 0o700 });
+    // Something listening on the socket the kept connection would be at, that is not ssh's master (a socket left
+    // behind and taken, or a master that stopped answering mid-run).
+    let knocked = 0;
+    const server = createServer((c) => {
+      knocked += 1;
+      c.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(keptControlPath(kept, lab.ssh.split(' '), parseSshSpec(spec)), resolve));
+    try {
+      const res = await rig(['facts', '--target', `ssh:${spec}`], { env: env() });
+      expect(res.code, res.stdout + res.stderr).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr.trim()).toMatch(new RegExp(`^rig: --target ssh:root@127\\.0\\.0\\.1:${down}: cannot connect: .*Connection refused$`));
+      const inventory = join(dir, 'down.ini');
+      writeFileSync(inventory, `gone ansible_host=127.0.0.1 ansible_port=${down} ansible_user=root\n`);
+      const fleet = await rig(['apply', 'git', '-i', inventory], { env: env() });
+      expect(fleet.code, fleet.stdout + fleet.stderr).toBe(1);
+      expect(fleet.stdout).toMatch(/^gone +unreachable: cannot connect: .*Connection refused +\d+ ms$/m);
+      expect(fleet.stdout).toMatch(/^1 host: 1 unreachable in /m);
+      // Both runs took the socket for a kept connection (it answered), and went on when ssh found no master there.
+      expect(knocked).toBeGreaterThanOrEqual(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   }, 120_000);
 

@@ -109,7 +109,7 @@ describe('output handling is linear', () => {
     const lines = 160_000;
     const target = {
       async exec(script: string) {
-        const mark = /'\\n(@@rig-[0-9a-f]+-)rc %s\\n'/.exec(script)![1]!;
+        const mark = /'(@@rig-[0-9a-f]+-)0 \1rc %s\\n'/.exec(script)![1]!;
         const out = Array.from({ length: lines }, (_, i) => `${mark}0 line ${i}\n`).join('');
         return { code: 0, output: `${out}${mark}0 tool 1.2.3\n${mark}0 \n${mark}0 ${mark}rc 0\n`, timedOut: false, aborted: false };
       },

@@ -30,6 +30,8 @@ describe('a check that fails', () => {
     expect(judgeCheck({ script: 'x', pattern: /release (?<version>\d+\.\d+)/ }, 127, 'bash: line 12: nvcc: command not found\n')).toEqual({ state: 'missing', detail: 'not installed (nvcc: command not found)' });
     expect(judgeCheck({ script: 'x' }, 127, 'bash: line 40: /root/miniconda3/bin/conda: No such file or directory\n').detail).toBe('not installed (/root/miniconda3/bin/conda: No such file or directory)');
     expect(judgeCheck({ script: 'x' }, 1, 'bash: nvcc: command not found\n').detail).toBe('not installed (nvcc: command not found)');
+    // A check of a batch runs as a function of the script bash reads, whose errors bash begins with "main: line N: ".
+    expect(judgeCheck({ script: 'x' }, 127, 'main: line 143: /opt/x/bin/tool: No such file or directory\n').detail).toBe('not installed (/opt/x/bin/tool: No such file or directory)');
   });
 });
 

@@ -26,6 +26,33 @@ describe('file steps', () => {
     expect(existsSync(`${path}.rig-tmp`)).toBe(false);
   });
 
+  it('its guard holds for exactly that content and mode: not a byte more, less or other, nor a NUL inside', () => {
+    const facts = boxFacts();
+    const path = join(facts.home, 'etc/app.conf');
+    mkdirSync(join(facts.home, 'etc'), { recursive: true });
+    const content = "[app]\nname = \"caf\u00e9\" \\ $PATH `id` 'q'\n\n";
+    const step = render('file', { file: path, content, mode: '0640' }, facts);
+    const held = (bytes: Buffer | string, mode = 0o640) => {
+      writeFileSync(path, bytes);
+      execFileSync('chmod', [mode.toString(8), path]);
+      return sh(step.guard!).code === 0;
+    };
+    expect(held(content)).toBe(true);
+    expect(held(content, 0o644)).toBe(false);
+    expect(held(content.slice(0, -1))).toBe(false);
+    expect(held(`${content}\n`)).toBe(false);
+    expect(held(content.replace('caf\u00e9', 'cafe\u0301'))).toBe(false);
+    expect(held(content.replace('[app]', '[apq]'))).toBe(false);
+    // The same size, the same bytes up to a NUL.
+    expect(held(Buffer.concat([Buffer.from(content.slice(0, -1)), Buffer.from([0])]))).toBe(false);
+    expect(held(Buffer.concat([Buffer.from(content), Buffer.from([0])]))).toBe(false);
+    const empty = render('file', { file: path, content: '', mode: '0640' }, facts);
+    writeFileSync(path, '');
+    expect(sh(empty.guard!).code).toBe(0);
+    writeFileSync(path, Buffer.from([0]));
+    expect(sh(empty.guard!).code).not.toBe(0);
+  });
+
   it('adds a line once', () => {
     const facts = boxFacts();
     const path = join(facts.home, '.bashrc');
