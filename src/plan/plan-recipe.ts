@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import type { Facts } from '../facts/types.js';
 import type { Recipe } from '../recipe/model.js';
 import { findPlaceholders, renderData, renderShell, renderText, TemplateError, type TemplateContext } from '../recipe/template.js';
+import { withServiceState } from '../recipe/service.js';
 import { renderStep } from '../steps/render.js';
 import type { RenderContext } from '../steps/types.js';
 import { parseWants, WantsError } from '../version/wants.js';
@@ -47,7 +48,8 @@ function planCheck(recipe: Recipe, ctx: TemplateContext, sets: PlanRequest['sets
   const check = recipe.check;
   if (!check) return undefined;
   const typed = at(() => recipe.at(['check']), 'check', () => typedCheck(check, ctx.facts as Facts, (t) => renderData(t, ctx)));
-  const planned: PlannedCheck = typed ?? { script: at(() => recipe.at(['check', 'run']), 'check.run', () => renderShell(check.run!, ctx)) };
+  const run = () => renderShell(check.run!, ctx);
+  const planned: PlannedCheck = typed ?? { script: at(() => recipe.at(['check', 'run']), 'check.run', recipe.service ? () => withServiceState(run(), recipe.service!) : run) };
   if (check.pattern) planned.pattern = check.pattern;
   if (check.wants !== undefined) {
     const wants = check.wants;

@@ -33,6 +33,7 @@ const cachedShape = {
   check: checkSchema.extend({ pattern: z.string().optional(), where: z.string() }).optional(),
   provides: providesSchema,
   locks: z.string().optional(),
+  service: z.string().optional(),
   steps: z.array(z.discriminatedUnion('kind', [stepOf('apt'), stepOf('pip'), stepOf('download'), stepOf('file'), stepOf('env'), stepOf('git'), stepOf('run')])),
   verify: z.array(z.strictObject({ run: z.string(), expect: z.string().optional(), when: whenSchema.optional() })),
   hints: z.array(z.strictObject({ match: z.string(), say: z.string() })),

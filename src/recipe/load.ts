@@ -12,7 +12,6 @@ import { compileRegex, groupsOf } from './regex.js';
 import { DIGEST_ALGOS, recipeSchema, STEP_KINDS, type RecipeInput, type StepInput, type WhenInput } from './schema.js';
 import type { KeyPath } from '../yaml/source.js';
 import { hasPlaceholders } from './template.js';
-import { withServiceState } from './service.js';
 import { zodErrors } from './zod-errors.js';
 
 type At = (path: KeyPath) => string;
@@ -125,10 +124,7 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   if (input.locks !== undefined && (!params[input.locks] || !check?.version)) {
     errors.push(new UserError(`locks: ${params[input.locks] ? 'needs a check with a version regex, whose version the lock records' : `"${input.locks}" is not a param of this recipe`}`, at(['locks'])));
   }
-  if (input.service !== undefined) {
-    if (check?.run === undefined) errors.push(new UserError('service: needs a check with run, after which the service\'s state is read', at(['service'])));
-    else check.run = withServiceState(check.run, input.service);
-  }
+  if (input.service !== undefined && check?.run === undefined) errors.push(new UserError('service: needs a check with run, after which the service\'s state is read', at(['service'])));
   const steps = (input.steps ?? []).map((s, i) => toStep(s, i, at, params, errors, warnings));
   warnings.push(...checkPipes(input, at));
   const envSteps = steps.filter((s) => s.kind === 'env');
@@ -164,6 +160,7 @@ function toRecipe(input: RecipeInput, file: string, at: At): Recipe {
   if (input.when) recipe.when = input.when;
   if (input.locks !== undefined) recipe.locks = input.locks;
   if (check) recipe.check = check;
+  if (input.service !== undefined) recipe.service = input.service;
   return recipe;
 }
 

@@ -35,6 +35,8 @@ export interface Recipe {
   assert: AssertInput[];
   check?: CheckInput & { pattern?: RegExp; where: string };
   provides: ProvidesInput;
+  // The service the recipe starts: its state is read after the check's run (the plan renders that).
+  service?: string;
   // The param a lock records the version found as (rig lock).
   locks?: string;
   steps: Step[];

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UserError, UserErrors } from '../../src/errors.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { NO_MIRROR } from '../../src/recipe/mirror.js';
 import { parseRecipe } from '../../src/recipe/load.js';
+import { makeFacts } from '../helpers/facts.js';
 
 function errorsOf(text: string, file = 'r.yaml'): string[] {
   try {
@@ -59,9 +62,13 @@ describe('recipe errors name file:line:col and the key path', () => {
     expect(r.warnings).toEqual([]);
   });
 
-  it('reads the state of the service a recipe starts after its own check', () => {
+  it('reads the state of the service a recipe starts after its own check: the recipe as written, the plan reading it', () => {
     const r = parseRecipe(`${ok}check: { run: psql --version }\nservice: postgresql\n`, 'r.yaml');
-    expect(r.check!.run).toMatch(/^\(psql --version\) \|\| exit\n.*service postgresql status .*echo 'service postgresql: running'/);
+    expect([r.check!.run, r.service]).toEqual(['psql --version', 'postgresql']);
+    const plan = buildPlan(() => r, { names: [r.name], sets: [], mirror: NO_MIRROR }, makeFacts(), () => {
+      throw new UserError('no data files here');
+    });
+    expect(plan.recipes[0]!.check!.script).toMatch(/^\(psql --version\) \|\| exit\n.*service postgresql status .*echo 'service postgresql: running'/);
   });
 
   it('warns about a run step without a guard', () => {

@@ -19,6 +19,7 @@ function describe(r: Recipe): string {
   if (r.requires.length) out.push(`requires: ${r.requires.map((q) => q.recipe + (Object.keys(q.with).length ? ` ${JSON.stringify(q.with)}` : '')).join(', ')}`);
   if (r.when) out.push(`when: ${JSON.stringify(r.when)}`);
   if (r.check) out.push(`check: ${r.check.run}${r.check.wants ? `  (wants ${r.check.wants})` : ''}`);
+  if (r.service) out.push(`service: ${r.service}  (its state is read after the check; a stopped one needs the steps)`);
   if (r.steps.length) {
     out.push('steps:');
     for (const s of r.steps) {
